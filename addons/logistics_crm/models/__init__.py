@@ -1,0 +1,7 @@
+from . import customer_tier
+from . import grading_policy
+from . import grade_history
+from . import res_partner
+from . import sale_order
+from . import stock_picking
+from . import account_move

@@ -1,0 +1,344 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+from .grade_history import LIFECYCLE
+from .grading_policy import CRITERIA, PARTNER_COLUMNS
+
+POTENTIAL = [
+    ("none", "None"),
+    ("low", "Low"),
+    ("medium", "Medium"),
+    ("high", "High"),
+]
+
+RFM_SEGMENTS = [
+    ("champions", "Champions"),
+    ("loyal", "Loyal"),
+    ("potential_loyalist", "Potential loyalist"),
+    ("new", "New"),
+    ("need_attention", "Needs attention"),
+    ("about_to_sleep", "About to sleep"),
+    ("at_risk", "At risk"),
+    ("cannot_lose", "Cannot lose"),
+    ("hibernating", "Hibernating"),
+    ("lost", "Lost"),
+]
+
+LOCK_FIELDS = (
+    "customer_tier_id",
+    "customer_tier_locked",
+    "customer_tier_lock_reason",
+    "customer_tier_lock_until",
+)
+# Written by the grading engine only; users edit the lock fields at most.
+PROTECTED_FIELDS = frozenset(PARTNER_COLUMNS)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    customer_score = fields.Float(
+        string="Value Score",
+        company_dependent=True,
+        digits=(5, 2),
+        readonly=True,
+        help="Weighted mean of the criteria sub-scores (0-100), each sub-score "
+        "being the customer's percent rank among the company's customers.",
+    )
+    customer_tier_id = fields.Many2one(
+        "logistics.customer.tier",
+        string="Customer Tier",
+        company_dependent=True,
+        tracking=True,
+        help="Tier in the current company: the computed tier, or the tier set by "
+        "a manager while the tier is locked.",
+    )
+    customer_tier_computed_id = fields.Many2one(
+        "logistics.customer.tier",
+        string="Computed Tier",
+        company_dependent=True,
+        readonly=True,
+    )
+    customer_tier_color = fields.Integer(related="customer_tier_id.color")
+    customer_tier_locked = fields.Boolean(
+        string="Tier Locked", company_dependent=True, tracking=True
+    )
+    customer_tier_lock_reason = fields.Char(
+        string="Lock Reason", company_dependent=True, tracking=True
+    )
+    customer_tier_lock_until = fields.Date(
+        string="Locked Until",
+        company_dependent=True,
+        tracking=True,
+        help="The lock is lifted by the first regrade after this date. Leave "
+        "empty to lock until unlocked by hand.",
+    )
+    customer_tier_mismatch = fields.Boolean(
+        string="Tier differs from computed",
+        compute="_compute_customer_tier_mismatch",
+        search="_search_customer_tier_mismatch",
+    )
+    customer_potential = fields.Selection(
+        POTENTIAL,
+        string="Potential",
+        company_dependent=True,
+        tracking=True,
+        help="Salespeople's estimate of the business the customer could bring; "
+        "one of the grading criteria.",
+    )
+    customer_lifecycle = fields.Selection(
+        LIFECYCLE, string="Lifecycle", company_dependent=True, readonly=True
+    )
+    customer_rfm = fields.Char(
+        string="RFM",
+        company_dependent=True,
+        readonly=True,
+        help="Recency, frequency and monetary quintiles, 5 being the best.",
+    )
+    customer_rfm_segment = fields.Selection(
+        RFM_SEGMENTS, string="RFM Segment", company_dependent=True, readonly=True
+    )
+    customer_graded_on = fields.Datetime(
+        string="Graded On", company_dependent=True, readonly=True
+    )
+    customer_revenue = fields.Float(
+        string="Revenue (window)", company_dependent=True, readonly=True
+    )
+    customer_margin = fields.Float(
+        string="Margin (window)", company_dependent=True, readonly=True
+    )
+    customer_order_count = fields.Integer(
+        string="Orders (window)", company_dependent=True, readonly=True
+    )
+    customer_recency_days = fields.Integer(
+        string="Days Since Last Order", company_dependent=True, readonly=True
+    )
+    customer_growth = fields.Float(
+        string="Revenue Growth",
+        company_dependent=True,
+        readonly=True,
+        help="(second half revenue - first half revenue) / max(first half, 1).",
+    )
+    customer_overdue_ratio = fields.Float(
+        string="Overdue Ratio",
+        company_dependent=True,
+        readonly=True,
+        help="Overdue unpaid amount of the window's posted invoices divided by "
+        "their invoiced amount.",
+    )
+    customer_revenue_score = fields.Float(
+        string="Revenue Sub-score", company_dependent=True, readonly=True
+    )
+    customer_margin_score = fields.Float(
+        string="Margin Sub-score", company_dependent=True, readonly=True
+    )
+    customer_frequency_score = fields.Float(
+        string="Frequency Sub-score", company_dependent=True, readonly=True
+    )
+    customer_recency_score = fields.Float(
+        string="Recency Sub-score", company_dependent=True, readonly=True
+    )
+    customer_growth_score = fields.Float(
+        string="Growth Sub-score", company_dependent=True, readonly=True
+    )
+    customer_payment_score = fields.Float(
+        string="Payment Sub-score", company_dependent=True, readonly=True
+    )
+    customer_potential_score = fields.Float(
+        string="Potential Sub-score", company_dependent=True, readonly=True
+    )
+    customer_grading_policy_id = fields.Many2one(
+        "logistics.grading.policy", compute="_compute_customer_grading_policy_id"
+    )
+    customer_grade_history_count = fields.Integer(
+        compute="_compute_customer_grade_history_count"
+    )
+    customer_weight_revenue = fields.Float(
+        compute="_compute_customer_grading_policy_id"
+    )
+    customer_weight_margin = fields.Float(
+        compute="_compute_customer_grading_policy_id"
+    )
+    customer_weight_frequency = fields.Float(
+        compute="_compute_customer_grading_policy_id"
+    )
+    customer_weight_recency = fields.Float(
+        compute="_compute_customer_grading_policy_id"
+    )
+    customer_weight_growth = fields.Float(
+        compute="_compute_customer_grading_policy_id"
+    )
+    customer_weight_payment = fields.Float(
+        compute="_compute_customer_grading_policy_id"
+    )
+    customer_weight_potential = fields.Float(
+        compute="_compute_customer_grading_policy_id"
+    )
+
+    @api.model
+    def _commercial_fields(self):
+        return [
+            *super()._commercial_fields(),
+            *PARTNER_COLUMNS,
+            "customer_potential",
+        ]
+
+    @api.depends_context("company")
+    @api.depends("customer_tier_id", "customer_tier_computed_id")
+    def _compute_customer_tier_mismatch(self):
+        for partner in self:
+            partner.customer_tier_mismatch = bool(
+                partner.customer_tier_computed_id
+            ) and (partner.customer_tier_id != partner.customer_tier_computed_id)
+
+    def _search_customer_tier_mismatch(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+
+        def to_sql(model, alias, query):
+            tier = model._field_to_sql(alias, "customer_tier_id", query)
+            computed = model._field_to_sql(alias, "customer_tier_computed_id", query)
+            return SQL(
+                "(%s IS NOT NULL AND %s IS DISTINCT FROM %s)", computed, tier, computed
+            )
+
+        mismatch = Domain.custom(to_sql=to_sql)
+        return mismatch if True in value else ~mismatch
+
+    @api.depends_context("company")
+    def _compute_customer_grading_policy_id(self):
+        policy = self.env["logistics.grading.policy"].sudo().search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        self.customer_grading_policy_id = policy
+        for criterion in CRITERIA:
+            self[f"customer_weight_{criterion}"] = policy[f"weight_{criterion}"]
+
+    @api.depends_context("company")
+    def _compute_customer_grade_history_count(self):
+        groups = self.env["logistics.grade.history"]._read_group(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ],
+            ["partner_id"],
+            ["__count"],
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.customer_grade_history_count = counts.get(
+                partner.commercial_partner_id.id, 0
+            )
+
+    @api.constrains(*LOCK_FIELDS)
+    def _check_customer_tier_lock(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            if partner != partner.commercial_partner_id:
+                continue
+            if partner.customer_tier_locked:
+                if not partner.customer_tier_id:
+                    raise ValidationError(
+                        self.env._("Choose the tier to lock %(partner)s on.",
+                                   partner=partner.display_name)
+                    )
+                if not (partner.customer_tier_lock_reason or "").strip():
+                    raise ValidationError(
+                        self.env._(
+                            "Give a reason for locking the tier of %(partner)s.",
+                            partner=partner.display_name,
+                        )
+                    )
+                if (
+                    partner.customer_tier_lock_until
+                    and partner.customer_tier_lock_until < today
+                ):
+                    raise ValidationError(
+                        self.env._("A tier lock must end today or later.")
+                    )
+            elif (
+                partner.customer_tier_id
+                and partner.customer_tier_id != partner.customer_tier_computed_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Lock the tier of %(partner)s to set it by hand: an "
+                        "unlocked tier always follows the computed grade.",
+                        partner=partner.display_name,
+                    )
+                )
+
+    def write(self, vals):
+        protected = PROTECTED_FIELDS.intersection(vals)
+        if protected and not self.env.su:
+            self._check_grade_write_access(protected)
+        if (
+            "customer_tier_locked" in vals
+            and not vals["customer_tier_locked"]
+            and "customer_tier_id" not in vals
+        ):
+            # Unlocking hands the tier back to the grading at once.
+            unlock = dict(
+                vals, customer_tier_lock_reason=False, customer_tier_lock_until=False
+            )
+            for computed, partners in self.grouped("customer_tier_computed_id").items():
+                super(ResPartner, partners).write(
+                    dict(unlock, customer_tier_id=computed.id)
+                )
+            return True
+        return super().write(vals)
+
+    def _check_grade_write_access(self, fnames):
+        commercial = self.filtered(lambda p: p == p.commercial_partner_id)
+        if not commercial:
+            return  # contacts only mirror their commercial partner's grade
+        if fnames - set(LOCK_FIELDS):
+            raise AccessError(
+                self.env._("Customer grades are computed; they cannot be edited.")
+            )
+        if not self.env.user.has_group("logistics_crm.logistics_crm_group_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only Logistics CRM administrators can lock or change a "
+                    "customer's tier."
+                )
+            )
+
+    def action_compute_grades(self):
+        """Regrade all customers of the affected companies.
+
+        Scores are relative, so the whole population of each company is
+        regraded, whatever the recordset: the current companies, plus the
+        companies in which the partners of ``self`` have confirmed orders.
+        """
+        companies = self.env.companies
+        if self:
+            groups = self.env["sale.order"].sudo()._read_group(
+                [
+                    ("partner_id", "child_of", self.commercial_partner_id.ids),
+                    ("state", "=", "sale"),
+                ],
+                ["company_id"],
+            )
+            companies |= self.env["res.company"].browse(
+                company.id for (company,) in groups
+            )
+        Policy = self.env["logistics.grading.policy"]
+        policies = Policy.browse()
+        for company in companies:
+            policies |= Policy._get_for_company(company)
+        return policies.with_env(self.env).action_compute_grades()
+
+    def action_view_grade_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_crm.logistics_grade_history_action"
+        )
+        action["domain"] = [
+            ("partner_id", "=", self.commercial_partner_id.id),
+        ]
+        action["context"] = {"search_default_filter_current_company": 1}
+        return action
+

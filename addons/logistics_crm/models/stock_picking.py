@@ -1,0 +1,32 @@
+from odoo import api, fields, models
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    customer_tier_id = fields.Many2one(
+        related="partner_id.commercial_partner_id.customer_tier_id",
+        string="Customer Tier",
+    )
+    customer_tier_color = fields.Integer(related="customer_tier_id.color")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        pickings = super().create(vals_list)
+        pickings._star_priority_deliveries()
+        return pickings
+
+    def _star_priority_deliveries(self):
+        """Star outgoing deliveries of customers whose tier asks for priority."""
+        to_star = self.browse()
+        for company, pickings in self.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+            and p.priority == "0"
+            and p.partner_id
+        ).grouped("company_id").items():
+            to_star |= pickings.with_company(company).sudo().filtered(
+                lambda p: p.partner_id.commercial_partner_id.customer_tier_id
+                .priority_delivery
+            )
+        if to_star:
+            to_star.with_env(self.env).priority = "1"

@@ -1,0 +1,5 @@
+from . import test_grading
+from . import test_grading_config
+from . import test_grading_access
+from . import test_grading_documents
+from . import test_grading_tour
