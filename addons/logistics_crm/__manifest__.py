@@ -8,7 +8,6 @@
     "website": "https://github.com/logistics-crm/logistics_crm",
     "license": "LGPL-3",
     "application": True,
-    "installable": True,
     "depends": ["sale_stock", "sale_margin", "account"],
     "data": [
         "security/logistics_crm_security.xml",

@@ -5,3 +5,4 @@ from . import res_partner
 from . import sale_order
 from . import stock_picking
 from . import account_move
+from . import logistics_crm_demo

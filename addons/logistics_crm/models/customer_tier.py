@@ -33,9 +33,7 @@ class LogisticsCustomerTier(models.Model):
         "tiers of its own.",
     )
     description = fields.Text(translate=True)
-    partner_count = fields.Integer(
-        string="Customers", compute="_compute_partner_count"
-    )
+    partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
 
     _code_company_uniq = models.UniqueIndex(
         "(code, COALESCE(company_id, 0))",
@@ -95,9 +93,7 @@ class LogisticsCustomerTier(models.Model):
     @api.model
     def _match(self, company, score):
         """The tier with the highest minimum not above ``score``."""
-        candidates = self._for_company(company).filtered(
-            lambda t: t.min_score <= score
-        )
+        candidates = self._for_company(company).filtered(lambda t: t.min_score <= score)
         return candidates.sorted(lambda t: (-t.min_score, t.sequence, t.id))[:1]
 
     def action_view_customers(self):

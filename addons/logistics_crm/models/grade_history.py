@@ -25,12 +25,8 @@ class LogisticsGradeHistory(models.Model):
     score = fields.Float(digits=(5, 2), readonly=True, aggregator="avg")
     previous_score = fields.Float(digits=(5, 2), readonly=True, aggregator="avg")
     tier_id = fields.Many2one("logistics.customer.tier", readonly=True)
-    previous_tier_id = fields.Many2one(
-        "logistics.customer.tier", string="Previous Tier", readonly=True
-    )
-    computed_tier_id = fields.Many2one(
-        "logistics.customer.tier", string="Computed Tier", readonly=True
-    )
+    previous_tier_id = fields.Many2one("logistics.customer.tier", readonly=True)
+    computed_tier_id = fields.Many2one("logistics.customer.tier", readonly=True)
     tier_locked = fields.Boolean(readonly=True)
     tier_changed = fields.Boolean(compute="_compute_tier_changed")
     lifecycle = fields.Selection(LIFECYCLE, readonly=True)

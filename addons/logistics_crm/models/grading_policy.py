@@ -188,16 +188,19 @@ class LogisticsGradingPolicy(models.Model):
             "params": {
                 "type": "success",
                 "title": self.env._("Customers regraded"),
-                "message": self.env._(
-                    "%(count)s customers were graded.", count=count
-                ),
+                "message": self.env._("%(count)s customers were graded.", count=count),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 
     @api.model
     def _cron_compute_grades(self):
-        companies = self.env["res.company"].search([])
+        companies = {
+            company
+            for (company,) in self.env["sale.order"]._read_group(
+                [("state", "=", "sale")], ["company_id"]
+            )
+        }
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         for company in companies:
             self._get_for_company(company)._compute_grades(commit=in_cron)
@@ -268,14 +271,10 @@ class LogisticsGradingPolicy(models.Model):
             )
 
         def jsonb_value(column, cast):
-            return SQL(
-                "(p.%s ->> %s)::%s", SQL.identifier(column), ckey, SQL(cast)
-            )
+            return SQL("(p.%s ->> %s)::%s", SQL.identifier(column), ckey, SQL(cast))
 
         def quintile(column):
-            return SQL(
-                "LEAST(5, 1 + floor(%s / 20.0))::int", SQL.identifier(column)
-            )
+            return SQL("LEAST(5, 1 + floor(%s / 20.0))::int", SQL.identifier(column))
 
         cr = self.env.cr
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(RESULT_TABLE)))
@@ -464,9 +463,7 @@ UPDATE %(table)s SET
         cr = self.env.cr
         cid = self.company_id.id
         table = SQL.identifier(RESULT_TABLE)
-        in_batch = SQL(
-            "r.partner_id BETWEEN %s AND %s", first_id, last_id
-        )
+        in_batch = SQL("r.partner_id BETWEEN %s AND %s", first_id, last_id)
         cr.execute(
             SQL(
                 """
@@ -535,9 +532,7 @@ UPDATE res_partner p
         }
         none = self.env._("none")
         bodies = {
-            partner_id: Markup(
-                "<p>%s</p>"
-            )
+            partner_id: Markup("<p>%s</p>")
             % self.env._(
                 "Customer tier in %(company)s: %(old)s → %(new)s (score %(score)s).",
                 company=self.company_id.name,

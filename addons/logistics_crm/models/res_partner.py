@@ -49,7 +49,6 @@ class ResPartner(models.Model):
     )
     customer_tier_id = fields.Many2one(
         "logistics.customer.tier",
-        string="Customer Tier",
         company_dependent=True,
         tracking=True,
         help="Tier in the current company: the computed tier, or the tier set by "
@@ -158,18 +157,14 @@ class ResPartner(models.Model):
     customer_weight_revenue = fields.Float(
         compute="_compute_customer_grading_policy_id"
     )
-    customer_weight_margin = fields.Float(
-        compute="_compute_customer_grading_policy_id"
-    )
+    customer_weight_margin = fields.Float(compute="_compute_customer_grading_policy_id")
     customer_weight_frequency = fields.Float(
         compute="_compute_customer_grading_policy_id"
     )
     customer_weight_recency = fields.Float(
         compute="_compute_customer_grading_policy_id"
     )
-    customer_weight_growth = fields.Float(
-        compute="_compute_customer_grading_policy_id"
-    )
+    customer_weight_growth = fields.Float(compute="_compute_customer_grading_policy_id")
     customer_weight_payment = fields.Float(
         compute="_compute_customer_grading_policy_id"
     )
@@ -209,8 +204,10 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_customer_grading_policy_id(self):
-        policy = self.env["logistics.grading.policy"].sudo().search(
-            [("company_id", "=", self.env.company.id)], limit=1
+        policy = (
+            self.env["logistics.grading.policy"]
+            .sudo()
+            .search([("company_id", "=", self.env.company.id)], limit=1)
         )
         self.customer_grading_policy_id = policy
         for criterion in CRITERIA:
@@ -241,8 +238,10 @@ class ResPartner(models.Model):
             if partner.customer_tier_locked:
                 if not partner.customer_tier_id:
                     raise ValidationError(
-                        self.env._("Choose the tier to lock %(partner)s on.",
-                                   partner=partner.display_name)
+                        self.env._(
+                            "Choose the tier to lock %(partner)s on.",
+                            partner=partner.display_name,
+                        )
                     )
                 if not (partner.customer_tier_lock_reason or "").strip():
                     raise ValidationError(
@@ -315,12 +314,16 @@ class ResPartner(models.Model):
         """
         companies = self.env.companies
         if self:
-            groups = self.env["sale.order"].sudo()._read_group(
-                [
-                    ("partner_id", "child_of", self.commercial_partner_id.ids),
-                    ("state", "=", "sale"),
-                ],
-                ["company_id"],
+            groups = (
+                self.env["sale.order"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("partner_id", "child_of", self.commercial_partner_id.ids),
+                        ("state", "=", "sale"),
+                    ],
+                    ["company_id"],
+                )
             )
             companies |= self.env["res.company"].browse(
                 company.id for (company,) in groups
@@ -341,4 +344,3 @@ class ResPartner(models.Model):
         ]
         action["context"] = {"search_default_filter_current_company": 1}
         return action
-

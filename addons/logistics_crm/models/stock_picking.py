@@ -19,14 +19,25 @@ class StockPicking(models.Model):
     def _star_priority_deliveries(self):
         """Star outgoing deliveries of customers whose tier asks for priority."""
         to_star = self.browse()
-        for company, pickings in self.filtered(
-            lambda p: p.picking_type_code == "outgoing"
-            and p.priority == "0"
-            and p.partner_id
-        ).grouped("company_id").items():
-            to_star |= pickings.with_company(company).sudo().filtered(
-                lambda p: p.partner_id.commercial_partner_id.customer_tier_id
-                .priority_delivery
+        for company, pickings in (
+            self.filtered(
+                lambda p: (
+                    p.picking_type_code == "outgoing"
+                    and p.priority == "0"
+                    and p.partner_id
+                )
+            )
+            .grouped("company_id")
+            .items()
+        ):
+            to_star |= (
+                pickings.with_company(company)
+                .sudo()
+                .filtered(
+                    lambda p: (
+                        p.partner_id.commercial_partner_id.customer_tier_id.priority_delivery
+                    )
+                )
             )
         if to_star:
             to_star.with_env(self.env).priority = "1"

@@ -27,15 +27,11 @@ class LogisticsCrmCase(TransactionCase):
         cls.tier_b = cls.env.ref("logistics_crm.customer_tier_b")
         cls.tier_c = cls.env.ref("logistics_crm.customer_tier_c")
         cls.tier_d = cls.env.ref("logistics_crm.customer_tier_d")
-        cls.policy = cls.env["logistics.grading.policy"]._get_for_company(
-            cls.company
-        )
+        cls.policy = cls.env["logistics.grading.policy"]._get_for_company(cls.company)
 
     @classmethod
     def _customer(cls, name, **vals):
-        return cls.env["res.partner"].create(
-            {"name": name, "is_company": True, **vals}
-        )
+        return cls.env["res.partner"].create({"name": name, "is_company": True, **vals})
 
     @classmethod
     def _orders(cls, specs, company=None):
@@ -105,10 +101,18 @@ class LogisticsCrmCase(TransactionCase):
 
     @classmethod
     def _set_weights(cls, **weights):
-        values = {f"weight_{c}": 0.0 for c in (
-            "revenue", "margin", "frequency", "recency", "growth", "payment",
-            "potential",
-        )}
+        values = {
+            f"weight_{c}": 0.0
+            for c in (
+                "revenue",
+                "margin",
+                "frequency",
+                "recency",
+                "growth",
+                "payment",
+                "potential",
+            )
+        }
         values.update({f"weight_{k}": v for k, v in weights.items()})
         cls.policy.write(values)
 

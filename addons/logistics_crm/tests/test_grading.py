@@ -145,8 +145,12 @@ class TestGradingCriteria(LogisticsCrmCase):
         buyer, prospect = self._customer("Buyer"), self._customer("Prospect")
         self._orders([(buyer, 10, 5)])
         self.env["sale.order"].create(
-            {"partner_id": prospect.id, "order_line": [(0, 0, {
-                "product_id": self.product.id, "product_uom_qty": 1})]}
+            {
+                "partner_id": prospect.id,
+                "order_line": [
+                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 1})
+                ],
+            }
         )
         self._grade()
         self.assertEqual(buyer.customer_score, 100.0)
@@ -174,12 +178,20 @@ class TestGradingCriteria(LogisticsCrmCase):
     def test_company_specific_tiers_replace_shared_ones(self):
         self._set_weights(revenue=1)
         gold = self.Tier.create(
-            {"name": "Gold", "code": "G", "min_score": 60,
-             "company_id": self.company.id}
+            {
+                "name": "Gold",
+                "code": "G",
+                "min_score": 60,
+                "company_id": self.company.id,
+            }
         )
         basic = self.Tier.create(
-            {"name": "Basic", "code": "Z", "min_score": 0,
-             "company_id": self.company.id}
+            {
+                "name": "Basic",
+                "code": "Z",
+                "min_score": 0,
+                "company_id": self.company.id,
+            }
         )
         low, top = self._customer("Low"), self._customer("Top")
         self._orders([(low, 1, 5), (top, 2, 5)])
@@ -303,7 +315,9 @@ class TestTierLockAndHistory(LogisticsCrmCase):
     def test_lock_needs_a_reason_and_a_lock(self):
         low = self.low.with_user(self.manager)
         with self.assertRefused(ValidationError, "reason"):
-            low.write({"customer_tier_locked": True, "customer_tier_id": self.tier_a.id})
+            low.write(
+                {"customer_tier_locked": True, "customer_tier_id": self.tier_a.id}
+            )
         self.assertEqual(self.low.customer_tier_id, self.tier_d)
         with self.assertRefused(ValidationError, "Lock the tier"):
             low.write({"customer_tier_id": self.tier_a.id})
@@ -364,9 +378,7 @@ class TestGradingScale(LogisticsCrmCase):
         return self.env.cr.sql_log_count - before
 
     def test_query_count_does_not_grow_with_customers(self):
-        small = self._count_grading_queries(
-            [self._customer(f"S{i}") for i in range(3)]
-        )
+        small = self._count_grading_queries([self._customer(f"S{i}") for i in range(3)])
         self.env["res.partner"].search([]).invalidate_recordset()
         large = self._count_grading_queries(
             [self._customer(f"L{i}") for i in range(30)]
@@ -380,9 +392,16 @@ class TestGradingMultiCompany(LogisticsCrmCase):
         self._set_weights(revenue=1)
         company_b = self.env["res.company"].create({"name": "B Logistics"})
         policy_b = self.env["logistics.grading.policy"]._get_for_company(company_b)
-        policy_b.write({"weight_margin": 0, "weight_frequency": 0,
-                        "weight_recency": 0, "weight_growth": 0,
-                        "weight_payment": 0, "weight_potential": 0})
+        policy_b.write(
+            {
+                "weight_margin": 0,
+                "weight_frequency": 0,
+                "weight_recency": 0,
+                "weight_growth": 0,
+                "weight_payment": 0,
+                "weight_potential": 0,
+            }
+        )
         x, y = self._customer("X"), self._customer("Y")
         self._orders([(x, 1000, 5), (y, 100, 5)])
         self._orders([(x, 100, 5), (y, 1000, 5)], company=company_b)
@@ -395,7 +414,11 @@ class TestGradingMultiCompany(LogisticsCrmCase):
         self.assertEqual(y.with_company(company_b).customer_tier_id, self.tier_a)
         self.assertEqual(x.customer_revenue, 1000.0)
         self.assertEqual(x.with_company(company_b).customer_revenue, 100.0)
-        in_b = self.env["res.partner"].with_company(company_b).search(
-            [("customer_tier_id", "=", self.tier_a.id), ("id", "in", (x + y).ids)]
+        in_b = (
+            self.env["res.partner"]
+            .with_company(company_b)
+            .search(
+                [("customer_tier_id", "=", self.tier_a.id), ("id", "in", (x + y).ids)]
+            )
         )
         self.assertEqual(in_b, y)

@@ -26,14 +26,18 @@ class TestGradingAccess(LogisticsCrmCase):
         cls._grade()
 
     def test_salespeople_get_the_user_group(self):
-        self.assertTrue(self.salesman.has_group("logistics_crm.logistics_crm_group_user"))
+        self.assertTrue(
+            self.salesman.has_group("logistics_crm.logistics_crm_group_user")
+        )
         self.assertFalse(
             self.salesman.has_group("logistics_crm.logistics_crm_group_manager")
         )
         sale_admin = new_test_user(
             self.env, "lcrm_sale_admin", groups="sales_team.group_sale_manager"
         )
-        self.assertTrue(sale_admin.has_group("logistics_crm.logistics_crm_group_manager"))
+        self.assertTrue(
+            sale_admin.has_group("logistics_crm.logistics_crm_group_manager")
+        )
 
     def test_warehouse_staff_see_the_tier_but_not_the_grading(self):
         partner = self.customer.with_user(self.stock_user)
@@ -71,7 +75,9 @@ class TestGradingAccess(LogisticsCrmCase):
         self.assertEqual(self.customer.customer_tier_id, self.tier_a)
 
     def test_employee_without_the_app(self):
-        self.assertFalse(self.employee.has_group("logistics_crm.logistics_crm_group_user"))
+        self.assertFalse(
+            self.employee.has_group("logistics_crm.logistics_crm_group_user")
+        )
         with self.assertRaises(AccessError):
             self.env["logistics.grade.history"].with_user(self.employee).search([])
         with self.assertRaises(AccessError):
@@ -82,8 +88,10 @@ class TestGradingAccess(LogisticsCrmCase):
             self.env["res.partner"].with_user(self.employee).action_compute_grades()
 
     def test_manager_configures_locks_and_regrades(self):
-        tier = self.env["logistics.customer.tier"].with_user(self.manager).create(
-            {"name": "Platinum", "code": "P", "min_score": 95}
+        tier = (
+            self.env["logistics.customer.tier"]
+            .with_user(self.manager)
+            .create({"name": "Platinum", "code": "P", "min_score": 95})
         )
         self.customer.with_user(self.manager).write(
             {
@@ -108,9 +116,9 @@ class TestGradingAccess(LogisticsCrmCase):
             self.env["logistics.grade.history"].with_user(outsider).search([])
         )
         self.assertFalse(
-            self.env["logistics.grading.policy"].with_user(outsider).search(
-                [("company_id", "=", self.company.id)]
-            )
+            self.env["logistics.grading.policy"]
+            .with_user(outsider)
+            .search([("company_id", "=", self.company.id)])
         )
         with self.assertRaises(AccessError):
             self.policy.with_user(outsider).read(["weight_revenue"])

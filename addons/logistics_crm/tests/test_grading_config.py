@@ -13,9 +13,7 @@ class TestGradingConfiguration(LogisticsCrmCase):
         tiers = self.Tier._for_company(self.company)
         self.assertEqual(tiers.mapped("code"), ["A", "B", "C", "D"])
         self.assertEqual(tiers.mapped("min_score"), [80.0, 50.0, 20.0, 0.0])
-        self.assertEqual(
-            tiers.filtered("priority_delivery"), self.tier_a
-        )
+        self.assertEqual(tiers.filtered("priority_delivery"), self.tier_a)
 
     def test_company_created_after_install_has_tiers_and_policy(self):
         company = self.env["res.company"].create({"name": "New Freight Co"})
@@ -64,9 +62,7 @@ class TestGradingConfiguration(LogisticsCrmCase):
 
     def test_one_policy_per_company(self):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
-            self.env["logistics.grading.policy"].create(
-                {"company_id": self.company.id}
-            )
+            self.env["logistics.grading.policy"].create({"company_id": self.company.id})
 
     def test_tier_score_bounds(self):
         for bad in (-1, 100.5, 150):

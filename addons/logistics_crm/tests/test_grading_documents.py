@@ -42,9 +42,14 @@ class TestTierOnDocuments(LogisticsCrmCase):
         self.assertEqual(contact_order.customer_tier_id, self.tier_a)
 
     def test_tier_is_searchable_and_groupable_on_documents(self):
-        key_order, small_order = self._goods_order(self.key), self._goods_order(self.small)
+        key_order, small_order = (
+            self._goods_order(self.key),
+            self._goods_order(self.small),
+        )
         for model in ("sale.order", "stock.picking"):
-            records = self.env[model].search([("customer_tier_id", "=", self.tier_a.id)])
+            records = self.env[model].search(
+                [("customer_tier_id", "=", self.tier_a.id)]
+            )
             self.assertIn(self.key, records.partner_id)
             self.assertNotIn(self.small, records.partner_id)
             groups = dict(

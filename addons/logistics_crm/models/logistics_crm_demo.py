@@ -1,0 +1,151 @@
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+# (name, city, potential, [(days ago, amount, delivered, paid)])
+# A year and more of a third-party logistics provider's shippers, written so
+# that the grading spreads them over every tier and lifecycle.
+DEMO_CUSTOMERS = [
+    (
+        "Northwind Retail Group",
+        "Shanghai",
+        "high",
+        [(d, 18000 + 40 * (360 - d), True, True) for d in range(350, 0, -25)],
+    ),
+    (
+        "Pacific Electronics Distribution",
+        "Shenzhen",
+        "medium",
+        [(d, 21000, True, d > 120) for d in range(340, 0, -30)],
+    ),
+    (
+        "GreenLeaf Fresh Foods",
+        "Guangzhou",
+        "high",
+        [(d, 4000 + 30 * (300 - d), True, True) for d in range(300, 0, -35)],
+    ),
+    (
+        "Metro Pharma Supply",
+        "Beijing",
+        "medium",
+        [(d, 7500, True, True) for d in range(330, 0, -45)],
+    ),
+    (
+        "Atlas Machinery Parts",
+        "Tianjin",
+        "low",
+        [(d, 9000, True, True) for d in (360, 330, 300, 270, 240, 150)],
+    ),
+    (
+        "Harbor Chemicals",
+        "Ningbo",
+        "none",
+        [(d, 15000, True, True) for d in (700, 620, 540, 460, 400)],
+    ),
+    (
+        "Summit Outdoor Gear",
+        "Chengdu",
+        "medium",
+        [(560, 6000, True, True), (520, 6000, True, True), (30, 8000, True, False)],
+    ),
+    (
+        "Bright Home Furnishings",
+        "Hangzhou",
+        "high",
+        [(45, 5000, True, False), (12, 6500, False, False)],
+    ),
+    (
+        "Delta Textile Export",
+        "Xiamen",
+        "low",
+        [(d, 1800, True, False) for d in (250, 190, 130, 70)],
+    ),
+    (
+        "Corner Bookshop",
+        "Suzhou",
+        "none",
+        [(d, 450, True, True) for d in (280, 200, 110, 40)],
+    ),
+    (
+        "Yangtze Auto Components",
+        "Wuhan",
+        "medium",
+        [(d, 12000, True, True) for d in range(365, 180, -30)],
+    ),
+    (
+        "Lotus Cosmetics Trading",
+        "Kunming",
+        "low",
+        [(d, 2500, d > 20, d > 60) for d in (200, 150, 100, 60, 15)],
+    ),
+]
+
+
+class LogisticsCrmDemo(models.AbstractModel):
+    _name = "logistics.crm.demo"
+    _description = "Logistics CRM demo story"
+
+    @api.model
+    def _load_demo(self):
+        """Create the demo shippers with a history of confirmed orders,
+        deliveries and invoices, then grade them."""
+        company = self.env.company
+        freight = self.env.ref("logistics_crm.product_demo_freight")
+        storage = self.env.ref("logistics_crm.product_demo_pallet")
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        for name, city, potential, orders in DEMO_CUSTOMERS:
+            partner = self.env["res.partner"].create(
+                {
+                    "name": name,
+                    "is_company": True,
+                    "city": city,
+                    "country_id": self.env.ref("base.cn").id,
+                    "customer_potential": potential,
+                }
+            )
+            self.env["res.partner"].create(
+                {
+                    "name": f"Logistics desk, {name}",
+                    "parent_id": partner.id,
+                    "type": "contact",
+                    "function": "Logistics manager",
+                }
+            )
+            for days_ago, amount, delivered, paid in orders:
+                order = self.env["sale.order"].create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": freight.id,
+                                    "product_uom_qty": 1,
+                                    "price_unit": amount,
+                                }
+                            ),
+                            Command.create(
+                                {"product_id": storage.id, "product_uom_qty": 4}
+                            ),
+                        ],
+                    }
+                )
+                order.action_confirm()
+                order.date_order = now - timedelta(days=days_ago)
+                if delivered:
+                    for picking in order.picking_ids:
+                        for move in picking.move_ids:
+                            move.quantity = move.product_uom_qty
+                        picking.button_validate()
+                invoice = order._create_invoices()
+                invoice.invoice_date = today - timedelta(days=max(days_ago - 1, 0))
+                invoice.invoice_date_due = invoice.invoice_date + timedelta(days=30)
+                invoice.action_post()
+                if paid:
+                    self.env["account.payment.register"].with_context(
+                        active_model="account.move", active_ids=invoice.ids
+                    ).create(
+                        {"payment_date": invoice.invoice_date_due}
+                    )._create_payments()
+        self.env["logistics.grading.policy"]._get_for_company(company)._compute_grades()
