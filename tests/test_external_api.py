@@ -39,14 +39,14 @@ def test_module_is_installed_with_default_tiers(odoo):
     [
         ({"min_score": 150}, "between 0 and 100"),
         ({"min_score": -5}, "between 0 and 100"),
-        ({"code": "A"}, "already used"),
+        ({"code": "A"}, "unique per company"),
     ],
 )
 def test_bad_tier_is_refused_with_a_clear_message(odoo, values, message):
     name = _unique("Bad tier")
     vals = {"name": name, "code": _unique("X"), "min_score": 10, **values}
     with pytest.raises(xmlrpc.client.Fault) as fault:
-        odoo.call("logistics.customer.tier", "create", [vals])
+        odoo.call("logistics.customer.tier", "create", vals)
     assert message in fault.value.faultString
     assert "Traceback" not in fault.value.faultString
     assert (
@@ -60,7 +60,7 @@ def test_bad_weights_are_refused_and_nothing_changes(odoo):
     ][0]
     policy_id = odoo.call(
         "logistics.grading.policy", "search", [("company_id", "=", company_id)]
-    ) or [odoo.call("logistics.grading.policy", "create", [{"company_id": company_id}])]
+    ) or [odoo.call("logistics.grading.policy", "create", {"company_id": company_id})]
     before = odoo.call("logistics.grading.policy", "read", policy_id)[0]
     for bad in (
         {"weight_margin": -1},
@@ -88,24 +88,20 @@ def test_bad_weights_are_refused_and_nothing_changes(odoo):
 
 def test_customer_graded_after_a_confirmed_order(odoo):
     partner_id = odoo.call(
-        "res.partner", "create", [{"name": _unique("RPC Shipper"), "is_company": True}]
+        "res.partner", "create", {"name": _unique("RPC Shipper"), "is_company": True}
     )
     product_id = odoo.call(
         "product.product",
         "create",
-        [{"name": _unique("Linehaul"), "type": "service", "list_price": 900.0}],
+        {"name": _unique("Linehaul"), "type": "service", "list_price": 900.0},
     )
     order_id = odoo.call(
         "sale.order",
         "create",
-        [
-            {
-                "partner_id": partner_id,
-                "order_line": [
-                    (0, 0, {"product_id": product_id, "product_uom_qty": 2})
-                ],
-            }
-        ],
+        {
+            "partner_id": partner_id,
+            "order_line": [(0, 0, {"product_id": product_id, "product_uom_qty": 2})],
+        },
     )
     odoo.call("sale.order", "action_confirm", [order_id])
     odoo.call("res.partner", "action_compute_grades", [partner_id])

@@ -67,7 +67,8 @@ class LogisticsCustomerTier(models.Model):
             if clash:
                 raise ValidationError(
                     self.env._(
-                        "The tier code %(code)s is already used in this company.",
+                        "A tier code must be unique per company: %(code)s is "
+                        "already used.",
                         code=tier.code,
                     )
                 )

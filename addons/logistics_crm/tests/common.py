@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import TransactionCase
 
+from odoo.addons.logistics_crm.models.grading_policy import CRITERIA
+
 
 class LogisticsCrmCase(TransactionCase):
     """Customers, confirmed orders and invoices at chosen dates, and a grading
@@ -101,18 +103,7 @@ class LogisticsCrmCase(TransactionCase):
 
     @classmethod
     def _set_weights(cls, **weights):
-        values = {
-            f"weight_{c}": 0.0
-            for c in (
-                "revenue",
-                "margin",
-                "frequency",
-                "recency",
-                "growth",
-                "payment",
-                "potential",
-            )
-        }
+        values = {f"weight_{c}": 0.0 for c in CRITERIA}
         values.update({f"weight_{k}": v for k, v in weights.items()})
         cls.policy.write(values)
 

@@ -71,7 +71,7 @@ class TestGradingConfiguration(LogisticsCrmCase):
         self.assertFalse(self.Tier.search([("name", "=", "Bad")]))
 
     def test_duplicate_code_refused_per_company(self):
-        with self.assertRefused(ValidationError, "already used"):
+        with self.assertRefused(ValidationError, "unique per company"):
             self.Tier.create({"name": "Another A", "code": "a", "min_score": 90})
         other = self.env["res.company"].create({"name": "Other Co"})
         own = self.Tier.create(

@@ -1,0 +1,40 @@
+# logistics_crm -- build and test entry points. The logic is in scripts/*.sh.
+#
+# ODOO_HOME    Odoo 19 source tree with odoo-bin (when it has none, an installed
+#              `odoo` package is used through `$(ODOO_PYTHON) -m odoo`)
+# ODOO_PYTHON  python interpreter that runs Odoo, or a virtualenv directory
+#              (then <dir>/bin/python is used)
+ODOO_HOME ?= /opt/odoo19
+ODOO_PYTHON ?= /opt/odoo-venv/bin/python
+export ODOO_HOME ODOO_PYTHON
+
+# Other settings are read from the environment or the make command line:
+#   make test TEST_TAGS=/logistics_crm:TestGrading KEEP_DB=1 SKIP_LINT=1
+#   make run DB=lcrm_demo PORT=8070 UPDATE=1
+#   make lint FIX=1
+#   PGHOST/PGPORT/PGUSER/PGPASSWORD  use that PostgreSQL server
+#   TMP_PG=1      start a private PostgreSQL even if one answers
+#   ODOO_ARGS     extra Odoo options (make test ODOO_ARGS=--log-level=test)
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint
+
+help: ## show this help
+	@echo "Targets:"
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "} {printf "  make %-6s %s\n", $$1, $$2}'
+	@echo
+	@echo "Variables: ODOO_HOME=$(ODOO_HOME) ODOO_PYTHON=$(ODOO_PYTHON)"
+	@echo "  test: TEST_TAGS=/logistics_crm KEEP_DB=1 SKIP_LINT=1 ODOO_ARGS=..."
+	@echo "  run:  DB=logistics_crm PORT=8069 HTTP_INTERFACE=127.0.0.1 UPDATE=1 ODOO_ARGS=..."
+	@echo "  lint: FIX=1"
+	@echo "  PostgreSQL: PGHOST PGPORT PGUSER PGPASSWORD to use a server, TMP_PG=1 to force a private one"
+
+run: ## serve Odoo with logistics_crm and demo data on http://localhost:8069
+	@bash scripts/run.sh
+
+test: ## lint, then the addon's Odoo tests on a fresh database, then tests/ with pytest
+	@bash scripts/test.sh
+
+lint: ## ruff, pylint-odoo and OCA's module checks on addons/logistics_crm
+	@bash scripts/lint.sh
