@@ -26,6 +26,11 @@ class LogisticsCustomerTier(models.Model):
         help="Outgoing deliveries of customers in this tier are created starred, "
         "so that the warehouse picks them first.",
     )
+    complaint_priority = fields.Selection(
+        [("0", "Low"), ("1", "Normal"), ("2", "High"), ("3", "Urgent")],
+        default="1",
+        help="Priority given to new complaints of customers in this tier.",
+    )
     company_id = fields.Many2one(
         "res.company",
         index=True,

@@ -45,6 +45,10 @@ class LogisticsGradeHistory(models.Model):
     growth_score = fields.Float(digits=(5, 2), readonly=True, aggregator="avg")
     payment_score = fields.Float(digits=(5, 2), readonly=True, aggregator="avg")
     potential_score = fields.Float(digits=(5, 2), readonly=True, aggregator="avg")
+    complaint_ratio = fields.Float(
+        string="Complaints per Order", readonly=True, aggregator="avg"
+    )
+    complaint_score = fields.Float(digits=(5, 2), readonly=True, aggregator="avg")
 
     def _compute_tier_changed(self):
         for row in self:

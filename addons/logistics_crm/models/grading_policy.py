@@ -17,6 +17,7 @@ CRITERIA = (
     "growth",
     "payment",
     "potential",
+    "complaints",
 )
 
 # Partner columns written by a regrade (all company-dependent jsonb columns),
@@ -45,6 +46,8 @@ PARTNER_COLUMNS = {
     "customer_growth_score": "s_growth",
     "customer_payment_score": "s_payment",
     "customer_potential_score": "s_potential",
+    "customer_complaint_ratio": "complaints",
+    "customer_complaint_score": "s_complaints",
 }
 
 RESULT_TABLE = "logistics_crm_grade_result"
@@ -68,12 +71,17 @@ class LogisticsGradingPolicy(models.Model):
         "frequency, growth and payment behaviour are measured.",
     )
     weight_revenue = fields.Float(string="Revenue weight", default=30.0)
-    weight_margin = fields.Float(string="Margin weight", default=25.0)
+    weight_margin = fields.Float(string="Margin weight", default=20.0)
     weight_frequency = fields.Float(string="Frequency weight", default=15.0)
     weight_recency = fields.Float(string="Recency weight", default=10.0)
     weight_growth = fields.Float(string="Growth weight", default=10.0)
     weight_payment = fields.Float(string="Payment weight", default=5.0)
     weight_potential = fields.Float(string="Potential weight", default=5.0)
+    weight_complaints = fields.Float(
+        string="Complaints weight",
+        default=5.0,
+        help="Complaints per confirmed order in the window; fewer is better.",
+    )
     weight_total = fields.Float(compute="_compute_weight_total")
     lifecycle_new_days = fields.Integer(
         string="New customer (days)",
@@ -324,12 +332,23 @@ WITH orders AS (
        AND m.state = 'posted'
        AND m.invoice_date BETWEEN %(start)s AND %(today)s
      GROUP BY m.commercial_partner_id
+), complaints AS (
+    SELECT c.commercial_partner_id AS partner_id, count(*) AS complaints
+      FROM logistics_complaint c
+      LEFT JOIN logistics_complaint_stage s ON s.id = c.stage_id
+     WHERE c.company_id = %(cid)s
+       AND c.active
+       AND c.date_reported::date BETWEEN %(start)s AND %(today)s
+       AND NOT COALESCE(s.is_cancelled, FALSE)
+     GROUP BY c.commercial_partner_id
 ), criteria AS (
     SELECT c.*,
            GREATEST(%(today)s - c.last_day, 0) AS recency,
            (c.r2 - c.r1) / GREATEST(c.r1, 1) AS growth,
            CASE WHEN i.invoiced > 0 THEN i.overdue / i.invoiced ELSE 0 END
                AS payment,
+           COALESCE(k.complaints, 0)::numeric / GREATEST(c.frequency, 1)
+               AS complaints,
            CASE %(potential)s
                 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1
                 ELSE 0 END AS potential,
@@ -341,6 +360,7 @@ WITH orders AS (
       FROM per_customer c
       JOIN res_partner p ON p.id = c.partner_id
       LEFT JOIN invoices i ON i.partner_id = c.partner_id
+      LEFT JOIN complaints k ON k.partner_id = c.partner_id
 ), scored AS (
     SELECT *,
            %(s_revenue)s AS s_revenue,
@@ -349,14 +369,16 @@ WITH orders AS (
            %(s_recency)s AS s_recency,
            %(s_growth)s AS s_growth,
            %(s_payment)s AS s_payment,
-           %(s_potential)s AS s_potential
+           %(s_potential)s AS s_potential,
+           %(s_complaints)s AS s_complaints
       FROM criteria
 ), graded AS (
     SELECT *,
            round(((%(w_revenue)s * s_revenue + %(w_margin)s * s_margin
                   + %(w_frequency)s * s_frequency + %(w_recency)s * s_recency
                   + %(w_growth)s * s_growth + %(w_payment)s * s_payment
-                  + %(w_potential)s * s_potential) / %(wsum)s)::numeric, 2)
+                  + %(w_potential)s * s_potential
+                  + %(w_complaints)s * s_complaints) / %(wsum)s)::numeric, 2)
                AS score
       FROM scored
 )
@@ -413,6 +435,7 @@ SELECT g.*,
                 s_growth=sub_score("growth", "ASC"),
                 s_payment=sub_score("payment", "DESC"),
                 s_potential=sub_score("potential", "ASC"),
+                s_complaints=sub_score("complaints", "DESC"),
                 wsum=wsum,
                 tier_ids=tiers.ids,
                 q_recency=quintile("s_recency"),
@@ -472,12 +495,14 @@ INSERT INTO logistics_grade_history (
     previous_tier_id, computed_tier_id, tier_locked, lifecycle, rfm,
     revenue, margin, frequency, recency_days, growth, overdue_ratio, potential,
     revenue_score, margin_score, frequency_score, recency_score, growth_score,
-    payment_score, potential_score, create_uid, create_date, write_uid, write_date)
+    payment_score, potential_score, complaint_ratio, complaint_score,
+    create_uid, create_date, write_uid, write_date)
 SELECT r.partner_id, %(cid)s, %(now)s, r.score, r.previous_score, r.tier_id,
        r.previous_tier_id, r.computed_tier_id, r.locked, r.lifecycle, r.rfm,
        r.revenue, r.margin, r.frequency, r.recency, r.growth, r.payment,
        r.potential, r.s_revenue, r.s_margin, r.s_frequency, r.s_recency,
-       r.s_growth, r.s_payment, r.s_potential, %(uid)s, %(now)s, %(uid)s, %(now)s
+       r.s_growth, r.s_payment, r.s_potential, r.complaints, r.s_complaints,
+       %(uid)s, %(now)s, %(uid)s, %(now)s
   FROM %(table)s r
  WHERE %(in_batch)s
    AND (r.previous_score IS DISTINCT FROM r.score

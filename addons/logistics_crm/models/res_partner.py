@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from .complaint import RATING_SATISFIED
 from .grade_history import LIFECYCLE
 from .grading_policy import CRITERIA, PARTNER_COLUMNS
 
@@ -60,7 +61,9 @@ class ResPartner(models.Model):
         company_dependent=True,
         readonly=True,
     )
-    customer_tier_color = fields.Integer(related="customer_tier_id.color")
+    customer_tier_color = fields.Integer(
+        related="customer_tier_id.color", string="Tier Color"
+    )
     customer_tier_locked = fields.Boolean(
         string="Tier Locked", company_dependent=True, tracking=True
     )
@@ -148,6 +151,28 @@ class ResPartner(models.Model):
     customer_potential_score = fields.Float(
         string="Potential Sub-score", company_dependent=True, readonly=True
     )
+    customer_complaint_ratio = fields.Float(
+        string="Complaints per Order", company_dependent=True, readonly=True
+    )
+    customer_complaint_score = fields.Float(
+        string="Complaints Sub-score", company_dependent=True, readonly=True
+    )
+    complaint_count = fields.Integer(
+        string="Complaints",
+        compute="_compute_complaint_stats",
+        groups="logistics_crm.logistics_crm_group_user",
+    )
+    complaint_satisfaction = fields.Float(
+        string="Complaint Satisfaction (%)",
+        compute="_compute_complaint_stats",
+        groups="logistics_crm.logistics_crm_group_user",
+        help="Share of the customer's rated complaints whose handling was rated "
+        "satisfied (4 stars or more).",
+    )
+    complaint_rated_count = fields.Integer(
+        compute="_compute_complaint_stats",
+        groups="logistics_crm.logistics_crm_group_user",
+    )
     customer_grading_policy_id = fields.Many2one(
         "logistics.grading.policy", compute="_compute_customer_grading_policy_id"
     )
@@ -169,6 +194,9 @@ class ResPartner(models.Model):
         compute="_compute_customer_grading_policy_id"
     )
     customer_weight_potential = fields.Float(
+        compute="_compute_customer_grading_policy_id"
+    )
+    customer_weight_complaints = fields.Float(
         compute="_compute_customer_grading_policy_id"
     )
 
@@ -228,6 +256,35 @@ class ResPartner(models.Model):
             partner.customer_grade_history_count = counts.get(
                 partner.commercial_partner_id.id, 0
             )
+
+    def _compute_complaint_stats(self):
+        Complaint = self.env["logistics.complaint"]
+        commercial = self.commercial_partner_id
+        base = Domain("commercial_partner_id", "in", commercial.ids)
+
+        def count(domain):
+            return dict(
+                Complaint._read_group(
+                    base & Domain(domain), ["commercial_partner_id"], ["__count"]
+                )
+            )
+
+        total = count([])
+        rated = count([("rating_last_value", ">", 0)])
+        happy = count([("rating_last_value", ">=", RATING_SATISFIED)])
+        for partner in self:
+            key = partner.commercial_partner_id
+            partner.complaint_count = total.get(key, 0)
+            partner.complaint_rated_count = rated.get(key, 0)
+            partner.complaint_satisfaction = (
+                100.0 * happy.get(key, 0) / rated[key] if rated.get(key) else 0.0
+            )
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        return self.env["logistics.complaint"]._action_for(
+            self.commercial_partner_id, {"partner_id": self.id}
+        )
 
     @api.constrains(*LOCK_FIELDS)
     def _check_customer_tier_lock(self):

@@ -2,13 +2,16 @@ from odoo import api, fields, models
 
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "logistics.complaint.document.mixin"]
 
     customer_tier_id = fields.Many2one(
         related="partner_id.commercial_partner_id.customer_tier_id",
         string="Customer Tier",
     )
-    customer_tier_color = fields.Integer(related="customer_tier_id.color")
+    customer_tier_color = fields.Integer(
+        related="customer_tier_id.color", string="Tier Color"
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -41,3 +44,11 @@ class StockPicking(models.Model):
             )
         if to_star:
             to_star.with_env(self.env).priority = "1"
+
+    def _complaint_defaults(self):
+        return {
+            "partner_id": self.partner_id.id,
+            "picking_id": self.id,
+            "sale_order_id": self.sale_id.id,
+            "company_id": self.company_id.id,
+        }

@@ -1,0 +1,7 @@
+"""Customer portal: /my/complaints."""
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+
+class LogisticsCrmPortal(CustomerPortal):
+    pass

@@ -1,0 +1,482 @@
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+
+from .complaint_cause import RESPONSIBILITY
+
+PRIORITIES = [
+    ("0", "Low"),
+    ("1", "Normal"),
+    ("2", "High"),
+    ("3", "Urgent"),
+]
+RATING_SATISFIED = 4
+
+
+class LogisticsComplaint(models.Model):
+    _name = "logistics.complaint"
+    _description = "Customer Complaint"
+    _inherit = [
+        "portal.mixin",
+        "mail.thread.cc",
+        "mail.activity.mixin",
+        "rating.mixin",
+    ]
+    _order = "priority desc, date_reported desc, id desc"
+    _rec_names_search = ["name", "reference"]
+    _primary_email = "email_from"
+
+    name = fields.Char(string="Subject", required=True, tracking=True)
+    reference = fields.Char(
+        required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda s: s.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_reported = fields.Datetime(
+        string="Reported On",
+        required=True,
+        default=fields.Datetime.now,
+        index=True,
+        tracking=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        help="Who complained.",
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True
+    )
+    email_from = fields.Char(
+        compute="_compute_email_from", store=True, readonly=False, copy=False
+    )
+    consignee_id = fields.Many2one(
+        "res.partner",
+        string="Consignee",
+        tracking=True,
+        help="The receiving party, when it is not the customer: a third-party "
+        "logistics provider serves both the shipper and the consignee.",
+    )
+    customer_tier_id = fields.Many2one(
+        related="commercial_partner_id.customer_tier_id", string="Customer Tier"
+    )
+    customer_tier_color = fields.Integer(
+        related="customer_tier_id.color", string="Tier Color"
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Sales Order",
+        index="btree_not_null",
+        tracking=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id), "
+        "('company_id', '=', company_id)]",
+    )
+    picking_id = fields.Many2one(
+        "stock.picking",
+        string="Delivery",
+        index="btree_not_null",
+        tracking=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id), "
+        "('picking_type_code', '=', 'outgoing'), ('company_id', '=', company_id)]",
+    )
+    invoice_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        index="btree_not_null",
+        tracking=True,
+        domain="[('commercial_partner_id', '=', commercial_partner_id), "
+        "('move_type', '=', 'out_invoice'), ('company_id', '=', company_id)]",
+    )
+    complaint_type_id = fields.Many2one(
+        "logistics.complaint.type", string="Type", tracking=True, index=True
+    )
+    is_damage = fields.Boolean(related="complaint_type_id.is_damage", store=True)
+    priority = fields.Selection(PRIORITIES, default="1", tracking=True, index=True)
+    stage_id = fields.Many2one(
+        "logistics.complaint.stage",
+        string="Stage",
+        index=True,
+        tracking=True,
+        copy=False,
+        group_expand="_read_group_stage_ids",
+        default=lambda self: self._default_stage(),
+        ondelete="restrict",
+    )
+    is_closed = fields.Boolean(related="stage_id.is_closed", store=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        index=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    description = fields.Html()
+    root_cause_id = fields.Many2one(
+        "logistics.complaint.cause", string="Root Cause", tracking=True
+    )
+    responsibility = fields.Selection(RESPONSIBILITY, tracking=True)
+    resolution = fields.Text(tracking=True)
+    corrective_action = fields.Text()
+    preventive_action = fields.Text()
+    damaged_qty = fields.Float(string="Damaged Quantity", digits="Product Unit")
+    claim_amount = fields.Monetary(
+        currency_field="currency_id", tracking=True, help="What the customer claims."
+    )
+    compensation_amount = fields.Monetary(
+        currency_field="currency_id",
+        tracking=True,
+        help="What the company grants; 'Create credit note' credits it.",
+    )
+    credit_note_id = fields.Many2one(
+        "account.move", string="Credit Note", copy=False, readonly=True
+    )
+    return_picking_id = fields.Many2one(
+        "stock.picking", string="Return", copy=False, readonly=True
+    )
+    date_closed = fields.Datetime(string="Closed On", copy=False, readonly=True)
+    color = fields.Integer()
+
+    @api.model
+    def _default_stage(self):
+        return self.env["logistics.complaint.stage"].search([], limit=1)
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([])
+
+    @api.depends("partner_id.email")
+    def _compute_email_from(self):
+        for complaint in self:
+            if complaint.partner_id.email:
+                complaint.email_from = complaint.partner_id.email
+
+    @api.depends("reference", "name")
+    def _compute_display_name(self):
+        for complaint in self:
+            complaint.display_name = (
+                f"{complaint.reference} - {complaint.name}"
+                if complaint.reference and complaint.reference != "/"
+                else complaint.name
+            )
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for complaint in self:
+            complaint.access_url = f"/my/complaints/{complaint.id}"
+
+    # ------------------------------------------------------------------
+    # Onchanges and constraints
+    # ------------------------------------------------------------------
+
+    @api.onchange("picking_id")
+    def _onchange_picking_id(self):
+        if self.picking_id.sale_id and not self.sale_order_id:
+            self.sale_order_id = self.picking_id.sale_id
+        if self.picking_id and not self.partner_id:
+            self.partner_id = self.picking_id.partner_id
+
+    @api.onchange("sale_order_id")
+    def _onchange_sale_order_id(self):
+        if self.sale_order_id and not self.partner_id:
+            self.partner_id = self.sale_order_id.partner_id
+
+    @api.onchange("root_cause_id")
+    def _onchange_root_cause_id(self):
+        if self.root_cause_id.responsibility and not self.responsibility:
+            self.responsibility = self.root_cause_id.responsibility
+
+    @api.constrains("damaged_qty", "claim_amount", "compensation_amount")
+    def _check_amounts(self):
+        for complaint in self:
+            if (
+                min(
+                    complaint.damaged_qty,
+                    complaint.claim_amount,
+                    complaint.compensation_amount,
+                )
+                < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Damaged quantity, claimed amount and compensation cannot "
+                        "be negative (complaint %(complaint)s).",
+                        complaint=complaint.display_name,
+                    )
+                )
+
+    @api.constrains("partner_id", "sale_order_id", "picking_id", "invoice_id")
+    def _check_documents(self):
+        for complaint in self.sudo():
+            customer = complaint.commercial_partner_id
+            order, picking, invoice = (
+                complaint.sale_order_id,
+                complaint.picking_id,
+                complaint.invoice_id,
+            )
+            foreign = []
+            if order and order.partner_id.commercial_partner_id != customer:
+                foreign.append(order.name)
+            if picking and customer not in (
+                picking.partner_id.commercial_partner_id
+                | picking.sale_id.partner_id.commercial_partner_id
+            ):
+                foreign.append(picking.name)
+            if invoice and invoice.commercial_partner_id != customer:
+                foreign.append(invoice.name)
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "%(documents)s do not belong to %(customer)s: a complaint "
+                        "can only concern the customer's own orders, deliveries and "
+                        "invoices.",
+                        documents=", ".join(foreign),
+                        customer=customer.display_name,
+                    )
+                )
+            if invoice and invoice.move_type not in ("out_invoice", "out_refund"):
+                raise ValidationError(
+                    self.env._("%(move)s is not a customer invoice.", move=invoice.name)
+                )
+
+    @api.constrains("stage_id", "root_cause_id", "resolution")
+    def _check_closing(self):
+        for complaint in self:
+            stage = complaint.stage_id
+            if not stage.is_closed or stage.is_cancelled:
+                continue
+            missing = []
+            if not complaint.root_cause_id:
+                missing.append(self.env._("a root cause"))
+            if not (complaint.resolution or "").strip():
+                missing.append(self.env._("a resolution"))
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "To move %(complaint)s to %(stage)s, give %(missing)s.",
+                        complaint=complaint.display_name,
+                        stage=stage.name,
+                        missing=self.env._(" and ").join(missing),
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        Partner = self.env["res.partner"].sudo()
+        for vals in vals_list:
+            company = self.env["res.company"].browse(
+                vals.get("company_id") or self.env.company.id
+            )
+            if vals.get("reference", "/") == "/":
+                vals["reference"] = (
+                    self.env["ir.sequence"]
+                    .sudo()
+                    .with_company(company)
+                    .next_by_code("logistics.complaint")
+                    or "/"
+                )
+            if "priority" not in vals and vals.get("partner_id"):
+                tier = (
+                    Partner.browse(vals["partner_id"])
+                    .with_company(company)
+                    .commercial_partner_id.customer_tier_id
+                )
+                if tier.complaint_priority:
+                    vals["priority"] = tier.complaint_priority
+        complaints = super().create(vals_list)
+        complaints.filtered("stage_id.is_closed")._on_closed()
+        return complaints
+
+    def write(self, vals):
+        if "stage_id" not in vals:
+            return super().write(vals)
+        was_closed = {c.id: c.is_closed for c in self}
+        result = super().write(vals)
+        if self.stage_id.is_closed:
+            self.filtered(lambda c: not was_closed[c.id])._on_closed()
+        else:
+            self.filtered(lambda c: was_closed[c.id]).date_closed = False
+        return result
+
+    def _on_closed(self):
+        """Stamp the closing date and ask the customer, once per complaint, to
+        rate the handling."""
+        self.date_closed = fields.Datetime.now()
+        template = self.env.ref(
+            "logistics_crm.mail_template_complaint_rating", raise_if_not_found=False
+        )
+        if not template:
+            return
+        for complaint in self.filtered(
+            lambda c: (
+                not c.stage_id.is_cancelled
+                and not c.rating_ids
+                and c.partner_id
+                and c.partner_id != self.env.user.partner_id
+            )
+        ):
+            complaint.rating_send_request(
+                template, lang=complaint.partner_id.lang, force_send=False
+            )
+
+    # ------------------------------------------------------------------
+    # Mail gateway, portal and rating
+    # ------------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        values = dict(custom_values or {})
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        if not partner and msg_dict.get("email_from"):
+            partner = self._partner_find_from_emails_single(
+                [msg_dict["email_from"]], no_create=False
+            )
+        values.setdefault("name", msg_dict.get("subject") or self.env._("No subject"))
+        values.setdefault("partner_id", partner.id)
+        values.setdefault("description", msg_dict.get("body"))
+        values.setdefault("user_id", False)
+        return super(
+            LogisticsComplaint, self.with_context(default_user_id=False)
+        ).message_new(msg_dict, custom_values=values)
+
+    def _rating_get_parent_field_name(self):
+        return "commercial_partner_id"
+
+    def _rating_get_operator(self):
+        return self.user_id.partner_id
+
+    def _get_report_base_filename(self):
+        return self.reference
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def _open(self, model, record, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "res_id": record.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_create_credit_note(self):
+        """Credit the compensation to the customer, as a draft credit note
+        linked to the complaint's invoice; open it when it already exists."""
+        self.ensure_one()
+        if self.credit_note_id:
+            return self._open(
+                "account.move", self.credit_note_id, self.env._("Credit Note")
+            )
+        if self.compensation_amount <= 0:
+            raise UserError(
+                self.env._("Set the compensation amount before creating a credit note.")
+            )
+        invoice = self.invoice_id
+        credit_note = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": (invoice.partner_id or self.commercial_partner_id).id,
+                "company_id": self.company_id.id,
+                "currency_id": self.currency_id.id,
+                "reversed_entry_id": invoice.id,
+                "invoice_origin": self.reference,
+                "ref": self.env._(
+                    "Compensation for %(complaint)s", complaint=self.display_name
+                ),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "name": self.env._(
+                                "Compensation: %(complaint)s",
+                                complaint=self.display_name,
+                            ),
+                            "quantity": 1,
+                            "price_unit": self.compensation_amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
+        self.credit_note_id = credit_note
+        self.message_post(
+            body=Markup("%s")
+            % self.env._(
+                "Credit note %(move)s drafted for the compensation.",
+                move=credit_note.display_name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return self._open("account.move", credit_note, self.env._("Credit Note"))
+
+    def action_create_return(self):
+        """Open Odoo's return wizard on the delivery; the return it creates is
+        linked to the complaint. Open the return when it already exists."""
+        self.ensure_one()
+        if self.return_picking_id:
+            return self._open(
+                "stock.picking", self.return_picking_id, self.env._("Return")
+            )
+        if not self.picking_id:
+            raise UserError(self.env._("Link the delivery to return first."))
+        if self.picking_id.state != "done":
+            raise UserError(
+                self.env._(
+                    "Delivery %(picking)s is not done yet: only delivered goods "
+                    "can be returned.",
+                    picking=self.picking_id.name,
+                )
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stock.act_stock_return_picking"
+        )
+        action["context"] = {
+            "active_id": self.picking_id.id,
+            "active_ids": self.picking_id.ids,
+            "active_model": "stock.picking",
+            "logistics_complaint_id": self.id,
+        }
+        return action
+
+    @api.model
+    def _domain_for(self, records):
+        field = {
+            "sale.order": "sale_order_id",
+            "stock.picking": "picking_id",
+            "account.move": "invoice_id",
+            "res.partner": "commercial_partner_id",
+        }[records._name]
+        return Domain(field, "in", records.ids)
+
+    @api.model
+    def _count_for(self, records):
+        field = next(iter(self._domain_for(records).iter_conditions())).field_expr
+        counts = dict(self._read_group(self._domain_for(records), [field], ["__count"]))
+        return {record.id: counts.get(record, 0) for record in records}
+
+    @api.model
+    def _action_for(self, records, defaults):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_crm.logistics_complaint_action"
+        )
+        action["domain"] = list(self._domain_for(records))
+        action["context"] = {f"default_{k}": v for k, v in defaults.items()}
+        if len(records) == 1 and self.search_count(self._domain_for(records)) == 0:
+            action["views"] = [(False, "form")]
+            action["view_mode"] = "form"
+        return action

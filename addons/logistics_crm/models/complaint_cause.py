@@ -1,0 +1,24 @@
+from odoo import fields, models
+
+RESPONSIBILITY = [
+    ("internal", "Internal"),
+    ("carrier", "Carrier"),
+    ("customer", "Customer"),
+    ("supplier", "Supplier"),
+    ("other", "Other"),
+]
+
+
+class LogisticsComplaintCause(models.Model):
+    _name = "logistics.complaint.cause"
+    _description = "Complaint Root Cause"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    responsibility = fields.Selection(
+        RESPONSIBILITY,
+        help="Who usually bears this cause; proposed on complaints that use it.",
+    )
+    description = fields.Text(translate=True)

@@ -1,0 +1,1 @@
+"""Portal complaint tests: written next."""
