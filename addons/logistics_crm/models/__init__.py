@@ -10,6 +10,5 @@ from . import res_partner
 from . import sale_order
 from . import stock_picking
 from . import account_move
-from . import stock_return_picking
 from . import res_config_settings
 from . import logistics_crm_demo

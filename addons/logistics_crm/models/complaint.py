@@ -60,7 +60,6 @@ class LogisticsComplaint(models.Model):
     )
     consignee_id = fields.Many2one(
         "res.partner",
-        string="Consignee",
         tracking=True,
         help="The receiving party, when it is not the customer: a third-party "
         "logistics provider serves both the shipper and the consignee.",
@@ -89,7 +88,6 @@ class LogisticsComplaint(models.Model):
     )
     invoice_id = fields.Many2one(
         "account.move",
-        string="Invoice",
         index="btree_not_null",
         tracking=True,
         domain="[('commercial_partner_id', '=', commercial_partner_id), "
@@ -102,7 +100,6 @@ class LogisticsComplaint(models.Model):
     priority = fields.Selection(PRIORITIES, default="1", tracking=True, index=True)
     stage_id = fields.Many2one(
         "logistics.complaint.stage",
-        string="Stage",
         index=True,
         tracking=True,
         copy=False,
@@ -120,9 +117,7 @@ class LogisticsComplaint(models.Model):
         domain="[('share', '=', False)]",
     )
     description = fields.Html()
-    root_cause_id = fields.Many2one(
-        "logistics.complaint.cause", string="Root Cause", tracking=True
-    )
+    root_cause_id = fields.Many2one("logistics.complaint.cause", tracking=True)
     responsibility = fields.Selection(RESPONSIBILITY, tracking=True)
     resolution = fields.Text(tracking=True)
     corrective_action = fields.Text()
@@ -136,9 +131,7 @@ class LogisticsComplaint(models.Model):
         tracking=True,
         help="What the company grants; 'Create credit note' credits it.",
     )
-    credit_note_id = fields.Many2one(
-        "account.move", string="Credit Note", copy=False, readonly=True
-    )
+    credit_note_id = fields.Many2one("account.move", copy=False, readonly=True)
     return_picking_id = fields.Many2one(
         "stock.picking", string="Return", copy=False, readonly=True
     )
@@ -151,7 +144,8 @@ class LogisticsComplaint(models.Model):
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        return stages.search([])
+        # every stage is a kanban column, even when empty
+        return stages.search([("id", "!=", False)])
 
     @api.depends("partner_id.email")
     def _compute_email_from(self):
@@ -169,9 +163,10 @@ class LogisticsComplaint(models.Model):
             )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for complaint in self:
             complaint.access_url = f"/my/complaints/{complaint.id}"
+        return result
 
     # ------------------------------------------------------------------
     # Onchanges and constraints

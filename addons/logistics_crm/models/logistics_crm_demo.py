@@ -2,6 +2,100 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 
+# (customer, subject, type, stage, days ago, cause, resolution, rating)
+DEMO_COMPLAINTS = [
+    (
+        "Pacific Electronics Distribution",
+        "Two pallets crushed on arrival",
+        "damaged",
+        "closed",
+        200,
+        "carrier",
+        "Carrier claim filed, goods replaced",
+        5,
+    ),
+    (
+        "Pacific Electronics Distribution",
+        "Invoice charged twice for storage",
+        "billing",
+        "resolved",
+        90,
+        "order_entry",
+        "Duplicate line credited",
+        3,
+    ),
+    (
+        "Atlas Machinery Parts",
+        "Delivery three days late",
+        "late",
+        "closed",
+        170,
+        "carrier",
+        "Apologised; carrier penalty applied",
+        1,
+    ),
+    (
+        "Atlas Machinery Parts",
+        "Short shipment: 4 cartons missing",
+        "short",
+        "in_progress",
+        20,
+        False,
+        False,
+        False,
+    ),
+    (
+        "Delta Textile Export",
+        "Customs documents incomplete",
+        "documentation",
+        "waiting",
+        15,
+        False,
+        False,
+        False,
+    ),
+    (
+        "Northwind Retail Group",
+        "Wrong SKU delivered to Shanghai store",
+        "wrong_item",
+        "resolved",
+        60,
+        "warehouse",
+        "Correct SKU delivered next day",
+        5,
+    ),
+    (
+        "Lotus Cosmetics Trading",
+        "Driver refused to unload",
+        "attitude",
+        "new",
+        3,
+        False,
+        False,
+        False,
+    ),
+    (
+        "Bright Home Furnishings",
+        "Sofa scratched during handling",
+        "damaged",
+        "in_progress",
+        8,
+        False,
+        False,
+        False,
+    ),
+    (
+        "Summit Outdoor Gear",
+        "Filed by mistake",
+        "other",
+        "cancelled",
+        25,
+        False,
+        False,
+        False,
+    ),
+]
+
 # (name, city, potential, [(days ago, amount, delivered, paid)])
 # A year and more of a third-party logistics provider's shippers, written so
 # that the grading spreads them over every tier and lifecycle.
@@ -148,4 +242,58 @@ class LogisticsCrmDemo(models.AbstractModel):
                     ).create(
                         {"payment_date": invoice.invoice_date_due}
                     )._create_payments()
-        self.env["logistics.grading.policy"]._get_for_company(company)._compute_grades()
+        policy = self.env["logistics.grading.policy"]._get_for_company(company)
+        policy._compute_grades()
+        # complaints take their priority from the tier, then count in the grade
+        self._load_demo_complaints(now)
+        policy._compute_grades()
+
+    @api.model
+    def _load_demo_complaints(self, now):
+        ref = self.env.ref
+        for (
+            customer,
+            subject,
+            type_key,
+            stage_key,
+            days_ago,
+            cause_key,
+            resolution,
+            rating,
+        ) in DEMO_COMPLAINTS:
+            partner = self.env["res.partner"].search(
+                [("name", "=", customer), ("is_company", "=", True)], limit=1
+            )
+            order = self.env["sale.order"].search(
+                [("partner_id", "=", partner.id), ("state", "=", "sale")], limit=1
+            )
+            complaint = self.env["logistics.complaint"].create(
+                {
+                    "name": subject,
+                    "partner_id": partner.id,
+                    "sale_order_id": order.id,
+                    "picking_id": order.picking_ids[:1].id,
+                    "invoice_id": order.invoice_ids[:1].id,
+                    "complaint_type_id": ref(
+                        f"logistics_crm.complaint_type_{type_key}"
+                    ).id,
+                    "date_reported": now - timedelta(days=days_ago),
+                    "description": f"<p>{subject}.</p>",
+                    "claim_amount": 500.0 if type_key == "damaged" else 0.0,
+                }
+            )
+            if cause_key:
+                complaint.write(
+                    {
+                        "root_cause_id": ref(
+                            f"logistics_crm.complaint_cause_{cause_key}"
+                        ).id,
+                        "resolution": resolution,
+                        "compensation_amount": 300.0 if type_key == "damaged" else 0.0,
+                    }
+                )
+            complaint.stage_id = ref(f"logistics_crm.complaint_stage_{stage_key}")
+            if rating:
+                complaint.rating_apply(
+                    rating, token=complaint._rating_get_access_token()
+                )

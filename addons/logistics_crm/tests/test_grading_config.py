@@ -37,15 +37,16 @@ class TestGradingConfiguration(LogisticsCrmCase):
                 self.policy.weight_growth,
                 self.policy.weight_payment,
                 self.policy.weight_potential,
+                self.policy.weight_complaints,
             ],
-            [30, 25, 15, 10, 10, 5, 5],
+            [30, 20, 15, 10, 10, 5, 5, 5],
         )
 
     def test_negative_weight_refused_and_nothing_changes(self):
         with self.assertRefused(ValidationError, "cannot be negative: Margin"):
             self.policy.write({"weight_revenue": 50, "weight_margin": -1})
         self.assertEqual(self.policy.weight_revenue, 30)
-        self.assertEqual(self.policy.weight_margin, 25)
+        self.assertEqual(self.policy.weight_margin, 20)
 
     def test_all_zero_weights_refused(self):
         with self.assertRefused(ValidationError, "must be positive"):
