@@ -4,6 +4,9 @@ from . import complaint_stage
 from . import complaint_cause
 from . import complaint
 from . import complaint_document_mixin
+from . import sla_status
+from . import sla_policy
+from . import sla_target
 from . import grading_policy
 from . import grade_history
 from . import res_partner

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
 from .complaint_cause import RESPONSIBILITY
+from .sla_status import OPEN_STATES
 
 PRIORITIES = [
     ("0", "Low"),
@@ -136,7 +137,33 @@ class LogisticsComplaint(models.Model):
         "stock.picking", string="Return", copy=False, readonly=True
     )
     date_closed = fields.Datetime(string="Closed On", copy=False, readonly=True)
+    sla_status_ids = fields.One2many(
+        "logistics.sla.status", "complaint_id", string="SLA Statuses"
+    )
+    sla_deadline = fields.Datetime(
+        string="SLA Deadline",
+        compute="_compute_sla",
+        help="The earliest deadline of the open SLA statuses.",
+    )
+    sla_failed = fields.Boolean(
+        string="SLA Breached", compute="_compute_sla", search="_search_sla_failed"
+    )
     color = fields.Integer()
+
+    def _compute_sla(self):
+        for complaint in self:
+            statuses = complaint.sudo().sla_status_ids
+            open_deadlines = statuses.filtered(
+                lambda s: s.state in ("ongoing", "warning")
+            ).mapped("deadline")
+            complaint.sla_deadline = min(open_deadlines) if open_deadlines else False
+            complaint.sla_failed = any(s.state == "failed" for s in statuses)
+
+    def _search_sla_failed(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        domain = Domain("sla_status_ids", "any", [("state", "=", "failed")])
+        return domain if True in value else ~domain
 
     @api.model
     def _default_stage(self):
@@ -291,18 +318,53 @@ class LogisticsComplaint(models.Model):
                 if tier.complaint_priority:
                     vals["priority"] = tier.complaint_priority
         complaints = super().create(vals_list)
+        self.env["logistics.sla.status"]._start_complaints(complaints)
         complaints.filtered("stage_id.is_closed")._on_closed()
         return complaints
 
     def write(self, vals):
         if "stage_id" not in vals:
             return super().write(vals)
-        was_closed = {c.id: c.is_closed for c in self}
+        before = {c.id: c.stage_id for c in self}
         result = super().write(vals)
         if self.stage_id.is_closed:
-            self.filtered(lambda c: not was_closed[c.id])._on_closed()
+            self.filtered(lambda c: not before[c.id].is_closed)._on_closed()
         else:
-            self.filtered(lambda c: was_closed[c.id]).date_closed = False
+            self.filtered(lambda c: before[c.id].is_closed).date_closed = False
+        self._sla_stage_changed(before)
+        return result
+
+    def _sla_stage_changed(self, before):
+        now = fields.Datetime.now()
+        first_stage = self._default_stage()
+        for complaint in self:
+            statuses = complaint.sudo().sla_status_ids
+            old, new = before[complaint.id], complaint.stage_id
+            if not statuses or old == new:
+                continue
+            if new.is_cancelled:
+                statuses.filtered(lambda s: s.state in OPEN_STATES).unlink()
+                continue
+            if old == first_stage or new.is_closed:
+                statuses.filtered(lambda s: s.kind == "response")._reach(now)
+            if new.is_closed:
+                statuses.filtered(lambda s: s.kind == "resolution")._reach(now)
+            elif new.sla_paused and not old.sla_paused:
+                statuses._pause(now)
+            elif old.sla_paused and not new.sla_paused:
+                statuses._resume(now)
+
+    def _message_post_after_hook(self, message, msg_vals):
+        result = super()._message_post_after_hook(message, msg_vals)
+        if (
+            message.message_type in ("comment", "email")
+            and not message.subtype_id.internal
+            and message.author_id.user_ids.filtered(lambda u: not u.share)
+        ):
+            for complaint in self:
+                complaint.sudo().sla_status_ids.filtered(
+                    lambda s: s.kind == "response"
+                )._reach(message.date)
         return result
 
     def _on_closed(self):

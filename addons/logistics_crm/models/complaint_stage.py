@@ -20,4 +20,9 @@ class LogisticsComplaintStage(models.Model):
         help="A closing stage for complaints withdrawn or filed by mistake: no "
         "root cause, resolution or rating is asked.",
     )
+    sla_paused = fields.Boolean(
+        string="Pauses the SLA Clock",
+        help="While a complaint is in this stage (e.g. waiting on the customer), "
+        "its SLA clocks stop; the deadline moves out when they resume.",
+    )
     description = fields.Text(translate=True)

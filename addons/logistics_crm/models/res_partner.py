@@ -173,6 +173,19 @@ class ResPartner(models.Model):
         compute="_compute_complaint_stats",
         groups="logistics_crm.logistics_crm_group_user",
     )
+    sla_policy_id = fields.Many2one(
+        "logistics.sla.policy",
+        string="SLA Policy",
+        compute="_compute_sla_policy_id",
+        help="The service-level policy that applies to the customer today: a "
+        "policy naming the customer, else one naming its tier, else the company "
+        "default.",
+    )
+    sla_target_ids = fields.Many2many(
+        "logistics.sla.target",
+        compute="_compute_sla_policy_id",
+        string="SLA Complaint Targets",
+    )
     customer_grading_policy_id = fields.Many2one(
         "logistics.grading.policy", compute="_compute_customer_grading_policy_id"
     )
@@ -279,6 +292,27 @@ class ResPartner(models.Model):
             partner.complaint_satisfaction = (
                 100.0 * happy.get(key, 0) / rated[key] if rated.get(key) else 0.0
             )
+
+    @api.depends_context("company")
+    @api.depends("customer_tier_id")
+    def _compute_sla_policy_id(self):
+        policies = self.env["logistics.sla.policy"]._policies_for(
+            self, self.env.company
+        )
+        for partner in self:
+            policy = policies.get(partner.commercial_partner_id.id)
+            partner.sla_policy_id = policy
+            partner.sla_target_ids = policy.target_ids if policy else False
+
+    def action_recompute_sla_deadlines(self):
+        """Apply the customer's current SLA policy to its open statuses."""
+        statuses = self.env["logistics.sla.status"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("state", "in", ("ongoing", "warning", "paused")),
+            ]
+        )
+        return statuses._recompute_deadlines()
 
     def action_view_complaints(self):
         self.ensure_one()

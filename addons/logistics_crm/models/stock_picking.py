@@ -45,6 +45,26 @@ class StockPicking(models.Model):
         if to_star:
             to_star.with_env(self.env).priority = "1"
 
+    sla_deadline = fields.Datetime(
+        related="sale_id.sla_deadline", string="SLA Deadline", store=True
+    )
+    sla_state = fields.Selection(related="sale_id.sla_state", string="SLA State")
+
+    def _action_done(self):
+        result = super()._action_done()
+        self._sla_check_orders()
+        return result
+
+    def action_cancel(self):
+        result = super().action_cancel()
+        self._sla_check_orders()
+        return result
+
+    def _sla_check_orders(self):
+        outgoing = self.filtered(lambda p: p.picking_type_code == "outgoing")
+        if outgoing.sale_id:
+            outgoing.sale_id.sudo()._sla_check_delivered()
+
     def _complaint_defaults(self):
         return {
             "partner_id": self.partner_id.id,

@@ -1,0 +1,184 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+
+class LogisticsSlaPolicy(models.Model):
+    _name = "logistics.sla.policy"
+    _description = "Service-Level Agreement Policy"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda s: s.env.company
+    )
+    tier_ids = fields.Many2many(
+        "logistics.customer.tier",
+        string="Tiers",
+        help="Customers of these tiers get this policy, unless a policy names "
+        "them. Leave tiers and customers empty for the company default.",
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Customers",
+        domain="[('is_company', '=', True)]",
+        help="Customers named here get this policy whatever their tier.",
+    )
+    date_start = fields.Date(string="Valid From", tracking=True)
+    date_end = fields.Date(string="Valid Until", tracking=True)
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working Time",
+        required=True,
+        default=lambda s: s.env.company.resource_calendar_id,
+        help="Deadlines count the working time of this calendar, public holidays "
+        "excluded.",
+    )
+    delivery_lead_days = fields.Integer(
+        string="Delivery Lead Time (working days)",
+        default=3,
+        help="Working days from the order confirmation to the last delivery. The "
+        "confirmation day counts when it still has working time left.",
+    )
+    on_time_target = fields.Float(string="On-time Target (%)", default=95.0)
+    otif_target = fields.Float(string="OTIF Target (%)", default=90.0)
+    fill_rate_target = fields.Float(string="Fill Rate Target (%)", default=98.0)
+    damage_rate_max = fields.Float(string="Max Damage Rate (%)", default=1.0)
+    warn_before_hours = fields.Float(
+        string="Warn Before (hours)",
+        default=4.0,
+        help="Statuses turn to warning this many hours before their deadline, and "
+        "the responsible person gets an activity.",
+    )
+    target_ids = fields.One2many(
+        "logistics.sla.target", "policy_id", string="Complaint Targets", copy=True
+    )
+    description = fields.Text(translate=True)
+    status_count = fields.Integer(compute="_compute_status_count")
+
+    @api.constrains(
+        "on_time_target",
+        "otif_target",
+        "fill_rate_target",
+        "damage_rate_max",
+        "delivery_lead_days",
+        "warn_before_hours",
+        "date_start",
+        "date_end",
+    )
+    def _check_values(self):
+        for policy in self:
+            rates = (
+                policy.on_time_target,
+                policy.otif_target,
+                policy.fill_rate_target,
+                policy.damage_rate_max,
+            )
+            if any(not 0 <= rate <= 100 for rate in rates):
+                raise ValidationError(
+                    self.env._(
+                        "SLA targets of %(policy)s are percentages: they must be "
+                        "between 0 and 100.",
+                        policy=policy.name,
+                    )
+                )
+            if policy.delivery_lead_days < 0 or policy.warn_before_hours < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Lead days and warning hours of %(policy)s cannot be negative.",
+                        policy=policy.name,
+                    )
+                )
+            if (
+                policy.date_start
+                and policy.date_end
+                and policy.date_end < policy.date_start
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The validity of %(policy)s ends before it starts.",
+                        policy=policy.name,
+                    )
+                )
+
+    def _compute_status_count(self):
+        counts = dict(
+            self.env["logistics.sla.status"]._read_group(
+                [("policy_id", "in", self.ids)], ["policy_id"], ["__count"]
+            )
+        )
+        for policy in self:
+            policy.status_count = counts.get(policy, 0)
+
+    @api.model
+    def _policies_for(self, partners, company, date=None):
+        """Map each commercial partner of ``partners`` to the policy that
+        applies to it in ``company`` on ``date``: a valid policy naming the
+        customer (lowest sequence first), else one naming its tier, else the
+        company default (no tier, no customer). One query for any number of
+        partners."""
+        date = date or fields.Date.context_today(self)
+        valid = self.sudo().search(
+            Domain("company_id", "=", company.id)
+            & (Domain("date_start", "=", False) | Domain("date_start", "<=", date))
+            & (Domain("date_end", "=", False) | Domain("date_end", ">=", date))
+        )
+        default = valid.filtered(lambda p: not p.tier_ids and not p.partner_ids)[:1]
+        result = {}
+        for partner in partners.commercial_partner_id.with_company(company):
+            tier = partner.customer_tier_id
+            result[partner.id] = (
+                next((p for p in valid if partner in p.partner_ids), None)
+                or next((p for p in valid if tier and tier in p.tier_ids), None)
+                or default
+            )
+        return result
+
+    def _plan_hours(self, hours, start):
+        return self.calendar_id.plan_hours(hours, start, compute_leaves=True)
+
+    def _delivery_deadline(self, start):
+        return self.calendar_id.plan_days(
+            self.delivery_lead_days + 1, start, compute_leaves=True
+        )
+
+    def _working_hours(self, start, end):
+        if not (start and end) or end <= start:
+            return 0.0
+        return self.calendar_id.get_work_duration_data(start, end)["hours"]
+
+    def _match_target(self, priority, complaint_type):
+        return next(
+            (
+                target
+                for target in self.target_ids.sorted("sequence")
+                if (not target.priority or target.priority == priority)
+                and (
+                    not target.complaint_type_ids
+                    or complaint_type in target.complaint_type_ids
+                )
+            ),
+            self.env["logistics.sla.target"],
+        )
+
+    def action_view_statuses(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_crm.logistics_sla_status_action"
+        )
+        action["domain"] = [("policy_id", "=", self.id)]
+        return action
+
+    def action_recompute_deadlines(self):
+        """Recompute the deadlines of the open statuses of every customer this
+        policy could apply to (closed statuses are never touched)."""
+        statuses = self.env["logistics.sla.status"].search(
+            [
+                ("company_id", "in", self.company_id.ids),
+                ("state", "in", ("ongoing", "warning", "paused")),
+            ]
+        )
+        return statuses._recompute_deadlines()

@@ -1,0 +1,388 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+KINDS = [
+    ("delivery", "Delivery"),
+    ("response", "Response"),
+    ("resolution", "Resolution"),
+]
+STATES = [
+    ("ongoing", "Ongoing"),
+    ("warning", "Warning"),
+    ("paused", "Paused"),
+    ("reached", "Reached"),
+    ("failed", "Failed"),
+]
+OPEN_STATES = ("ongoing", "warning", "paused")
+
+
+class LogisticsSlaStatus(models.Model):
+    _name = "logistics.sla.status"
+    _description = "SLA Status"
+    _order = "deadline, id"
+    _rec_name = "kind"
+
+    res_model = fields.Char(string="Document Model", required=True, index=True)
+    res_id = fields.Many2oneReference(
+        string="Document", model_field="res_model", required=True, index=True
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order", ondelete="cascade", index="btree_not_null"
+    )
+    complaint_id = fields.Many2one(
+        "logistics.complaint", ondelete="cascade", index="btree_not_null"
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True)
+    customer_tier_id = fields.Many2one(
+        related="partner_id.customer_tier_id", string="Customer Tier"
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    policy_id = fields.Many2one("logistics.sla.policy", required=True, index=True)
+    target_id = fields.Many2one("logistics.sla.target", ondelete="set null")
+    user_id = fields.Many2one("res.users", string="Responsible")
+    kind = fields.Selection(KINDS, required=True, index=True)
+    state = fields.Selection(STATES, required=True, default="ongoing", index=True)
+    date_start = fields.Datetime(required=True)
+    deadline = fields.Datetime(index=True)
+    reached_on = fields.Datetime()
+    exceeded_hours = fields.Float(
+        help="Working hours past the deadline, when the status failed."
+    )
+    target_hours = fields.Float(help="Working hours the target allows.")
+    consumed_hours = fields.Float(
+        help="Working hours consumed before the clock was last paused."
+    )
+    resumed_on = fields.Datetime(help="When the clock last (re)started.")
+    warned = fields.Boolean(readonly=True)
+    escalated = fields.Boolean(readonly=True)
+    closed_count = fields.Integer(
+        compute="_compute_counts", store=True, string="# Closed", aggregator="sum"
+    )
+    met_count = fields.Integer(
+        compute="_compute_counts", store=True, string="# Met", aggregator="sum"
+    )
+    compliance = fields.Float(
+        string="Compliance (%)",
+        compute="_compute_counts",
+        store=True,
+        aggregator="avg",
+        help="Reached on time / closed (reached or failed), for any grouping.",
+    )
+
+    _record_kind_uniq = models.Constraint(
+        "UNIQUE(res_model, res_id, kind)",
+        "A document has one SLA status per kind.",
+    )
+
+    @api.depends("state")
+    def _compute_counts(self):
+        for status in self:
+            closed = status.state in ("reached", "failed")
+            status.closed_count = int(closed)
+            status.met_count = int(status.state == "reached")
+            status.compliance = 100.0 * status.met_count if closed else False
+
+    def _read_group_select(self, aggregate_spec, query):
+        if aggregate_spec.startswith("compliance:"):
+            met = self._read_group_select("met_count:sum", query)
+            closed = self._read_group_select("closed_count:sum", query)
+            return SQL("100.0 * %s / NULLIF(%s, 0)", met, closed)
+        return super()._read_group_select(aggregate_spec, query)
+
+    @api.depends("kind", "res_model", "res_id")
+    def _compute_display_name(self):
+        kinds = dict(KINDS)
+        for status in self:
+            record = status.sale_order_id or status.complaint_id
+            status.display_name = f"{kinds[status.kind]}: {record.display_name}"
+
+    # ------------------------------------------------------------------
+    # Starting clocks
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _start_deliveries(self, orders):
+        """Give confirmed orders their policy, deadline and delivery status."""
+        Policy = self.env["logistics.sla.policy"]
+        vals_list = []
+        for company, company_orders in orders.grouped("company_id").items():
+            policies = Policy._policies_for(company_orders.partner_id, company)
+            for order in company_orders:
+                policy = policies[order.partner_id.commercial_partner_id.id]
+                if not policy:
+                    continue
+                start = order.date_order
+                deadline = order.commitment_date or policy._delivery_deadline(start)
+                order.write({"sla_policy_id": policy.id, "sla_deadline": deadline})
+                vals_list.append(
+                    {
+                        "res_model": "sale.order",
+                        "res_id": order.id,
+                        "sale_order_id": order.id,
+                        "partner_id": order.partner_id.commercial_partner_id.id,
+                        "company_id": company.id,
+                        "policy_id": policy.id,
+                        "user_id": order.user_id.id,
+                        "kind": "delivery",
+                        "date_start": start,
+                        "resumed_on": start,
+                        "deadline": deadline,
+                    }
+                )
+        return self.sudo().create(vals_list)
+
+    @api.model
+    def _start_complaints(self, complaints):
+        Policy = self.env["logistics.sla.policy"]
+        vals_list = []
+        for company, company_complaints in complaints.grouped("company_id").items():
+            policies = Policy._policies_for(company_complaints.partner_id, company)
+            for complaint in company_complaints:
+                policy = policies[complaint.commercial_partner_id.id]
+                target = policy and policy._match_target(
+                    complaint.priority, complaint.complaint_type_id
+                )
+                if not target:
+                    continue
+                start = complaint.date_reported
+                for kind, hours in (
+                    ("response", target.response_hours),
+                    ("resolution", target.resolution_hours),
+                ):
+                    if not hours:
+                        continue
+                    vals_list.append(
+                        {
+                            "res_model": "logistics.complaint",
+                            "res_id": complaint.id,
+                            "complaint_id": complaint.id,
+                            "partner_id": complaint.commercial_partner_id.id,
+                            "company_id": company.id,
+                            "policy_id": policy.id,
+                            "target_id": target.id,
+                            "user_id": complaint.user_id.id,
+                            "kind": kind,
+                            "date_start": start,
+                            "resumed_on": start,
+                            "target_hours": hours,
+                            "deadline": policy._plan_hours(hours, start),
+                        }
+                    )
+        return self.sudo().create(vals_list)
+
+    # ------------------------------------------------------------------
+    # Reaching, pausing, resuming
+    # ------------------------------------------------------------------
+
+    def _reach(self, when):
+        """Stop the clock of the open statuses in ``self`` at ``when``."""
+        for status in self.filtered(lambda s: s.state in OPEN_STATES):
+            late = status.deadline and when > status.deadline
+            status.write(
+                {
+                    "reached_on": when,
+                    "state": "failed" if late else "reached",
+                    "exceeded_hours": status.policy_id._working_hours(
+                        status.deadline, when
+                    )
+                    if late
+                    else 0.0,
+                }
+            )
+
+    def _pause(self, when):
+        for status in self.filtered(lambda s: s.state in ("ongoing", "warning")):
+            status.write(
+                {
+                    "consumed_hours": status.consumed_hours
+                    + status.policy_id._working_hours(status.resumed_on, when),
+                    "state": "paused",
+                }
+            )
+
+    def _resume(self, when):
+        for status in self.filtered(lambda s: s.state == "paused"):
+            remaining = max(status.target_hours - status.consumed_hours, 0.0)
+            deadline = status.policy_id._plan_hours(remaining, when)
+            status.write(
+                {
+                    "resumed_on": when,
+                    "deadline": deadline,
+                    "state": "ongoing",
+                    "warned": False,
+                }
+            )
+
+    def _recompute_deadlines(self):
+        """Apply the policy that applies today to the open statuses: the
+        deadline is recomputed from the start, consumed time kept. Reached and
+        failed statuses are never touched."""
+        open_statuses = self.filtered(lambda s: s.state in OPEN_STATES)
+        Policy = self.env["logistics.sla.policy"]
+        changed = 0
+        for company, statuses in open_statuses.grouped("company_id").items():
+            policies = Policy._policies_for(statuses.partner_id, company)
+            for status in statuses:
+                policy = policies[status.partner_id.id]
+                if not policy:
+                    continue
+                if status.kind == "delivery":
+                    order = status.sale_order_id
+                    deadline = order.commitment_date or policy._delivery_deadline(
+                        status.date_start
+                    )
+                    order.write({"sla_policy_id": policy.id, "sla_deadline": deadline})
+                    vals = {"policy_id": policy.id, "deadline": deadline}
+                else:
+                    complaint = status.complaint_id
+                    target = policy._match_target(
+                        complaint.priority, complaint.complaint_type_id
+                    )
+                    if not target:
+                        continue
+                    hours = (
+                        target.response_hours
+                        if status.kind == "response"
+                        else target.resolution_hours
+                    )
+                    vals = {
+                        "policy_id": policy.id,
+                        "target_id": target.id,
+                        "target_hours": hours,
+                    }
+                    if status.state != "paused":
+                        vals["deadline"] = policy._plan_hours(
+                            max(hours - status.consumed_hours, 0.0),
+                            status.resumed_on,
+                        )
+                if status.state == "warning":
+                    vals.update(state="ongoing", warned=False)
+                status.write(vals)
+                changed += 1
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._(
+                    "%(count)s open SLA deadlines recomputed.", count=changed
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Watching: warnings and escalations
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_check_deadlines(self, batch_size=1000):
+        """Warn before and escalate after the deadlines, once each."""
+        now = fields.Datetime.now()
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+SELECT s.id FROM logistics_sla_status s
+ WHERE s.state IN ('ongoing', 'warning') AND s.deadline < %(now)s
+ ORDER BY s.id
+""",
+                now=now,
+            )
+        )
+        to_fail = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            SQL(
+                """
+SELECT s.id FROM logistics_sla_status s
+  JOIN logistics_sla_policy p ON p.id = s.policy_id
+ WHERE s.state = 'ongoing' AND NOT COALESCE(s.warned, FALSE)
+   AND s.deadline >= %(now)s
+   AND s.deadline - make_interval(secs => p.warn_before_hours * 3600) <= %(now)s
+ ORDER BY s.id
+""",
+                now=now,
+            )
+        )
+        to_warn = [row[0] for row in cr.fetchall()]
+        total = len(to_fail) + len(to_warn)
+        done = 0
+        for ids, event in ((to_fail, "failed"), (to_warn, "warning")):
+            for start in range(0, len(ids), batch_size):
+                batch = self.sudo().browse(ids[start : start + batch_size])
+                batch._escalate(event, now)
+                done += len(batch)
+                if in_cron:
+                    self.env["ir.cron"]._commit_progress(
+                        len(batch), remaining=total - done
+                    )
+        return total
+
+    def _escalate(self, event, now):
+        if event == "failed":
+            for status in self:
+                status.write(
+                    {
+                        "state": "failed",
+                        "escalated": True,
+                        "exceeded_hours": status.policy_id._working_hours(
+                            status.deadline, now
+                        ),
+                    }
+                )
+        else:
+            self.write({"state": "warning", "warned": True})
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        activities = []
+        for model, statuses in self.grouped("res_model").items():
+            records = self.env[model].browse(statuses.mapped("res_id"))
+            bodies = {}
+            for status in statuses:
+                bodies[status.res_id] = status._escalation_text(event)
+                user = status._responsible()
+                if user:
+                    activities.append(
+                        {
+                            "res_model_id": self.env["ir.model"]._get_id(model),
+                            "res_id": status.res_id,
+                            "activity_type_id": activity_type.id,
+                            "summary": bodies[status.res_id],
+                            "user_id": user.id,
+                            "date_deadline": fields.Date.context_today(self),
+                        }
+                    )
+            records._message_log_batch(bodies=bodies)
+        if activities:
+            self.env["mail.activity"].sudo().create(activities)
+
+    def _responsible(self):
+        if self.kind == "delivery":
+            pickings = self.sale_order_id.picking_ids.filtered(
+                lambda p: p.picking_type_code == "outgoing" and p.user_id
+            )
+            return pickings[:1].user_id or self.sale_order_id.user_id
+        return self.complaint_id.user_id
+
+    def _escalation_text(self, event):
+        kind = dict(KINDS)[self.kind]
+        deadline = fields.Datetime.context_timestamp(self, self.deadline)
+        when = deadline.strftime("%Y-%m-%d %H:%M")
+        if event == "failed":
+            return self.env._(
+                "SLA breached: %(kind)s deadline %(deadline)s passed (%(policy)s).",
+                kind=kind,
+                deadline=when,
+                policy=self.policy_id.name,
+            )
+        return self.env._(
+            "SLA at risk: %(kind)s deadline %(deadline)s is close (%(policy)s).",
+            kind=kind,
+            deadline=when,
+            policy=self.policy_id.name,
+        )
