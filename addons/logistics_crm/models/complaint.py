@@ -356,12 +356,15 @@ class LogisticsComplaint(models.Model):
 
     def _message_post_after_hook(self, message, msg_vals):
         result = super()._message_post_after_hook(message, msg_vals)
-        if (
-            message.message_type in ("comment", "email")
-            and not message.subtype_id.internal
-            and message.author_id.user_ids.filtered(lambda u: not u.share)
+        if message.message_type in ("comment", "email") and not (
+            message.subtype_id.internal or message.is_internal
         ):
-            for complaint in self:
+            # an answer to the customer: public, and not written by the customer
+            for complaint in self.filtered(
+                lambda c: (
+                    message.author_id.commercial_partner_id != c.commercial_partner_id
+                )
+            ):
                 complaint.sudo().sla_status_ids.filtered(
                     lambda s: s.kind == "response"
                 )._reach(message.date)

@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
@@ -141,9 +145,23 @@ class LogisticsSlaPolicy(models.Model):
         return self.calendar_id.plan_hours(hours, start, compute_leaves=True)
 
     def _delivery_deadline(self, start):
-        return self.calendar_id.plan_days(
+        """End of the working day reached ``delivery_lead_days`` working days
+        after ``start``, the start day counting as day 0 when it still has
+        working time left (naive UTC in, naive UTC out)."""
+        calendar = self.calendar_id
+        day = calendar.plan_days(
             self.delivery_lead_days + 1, start, compute_leaves=True
         )
+        if not day:
+            return False
+        tz = pytz.timezone(calendar.tz or "UTC")
+        local_day = pytz.utc.localize(day).astimezone(tz)
+        day_start = local_day.replace(hour=0, minute=0, second=0, microsecond=0)
+        intervals = calendar._work_intervals_batch(
+            day_start, day_start + timedelta(days=1)
+        )[False]
+        end = max((stop for _start, stop, _meta in intervals), default=local_day)
+        return end.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _working_hours(self, start, end):
         if not (start and end) or end <= start:

@@ -5,3 +5,4 @@ from . import test_grading_documents
 from . import test_grading_tour
 from . import test_complaint
 from . import test_complaint_portal
+from . import test_sla
