@@ -66,8 +66,9 @@ class SaleOrder(models.Model):
     def _sla_check_delivered(self):
         """Reach the delivery status of orders whose outgoing deliveries are all
         done or cancelled: on time when the last one was done by the deadline,
-        in full when the delivered quantities cover the ordered ones."""
-        for order in self.filtered("sla_status_ids"):
+        in full when the delivered quantities cover the ordered ones. Orders
+        without an SLA deadline count as on time."""
+        for order in self:
             outgoing = order.picking_ids.filtered(
                 lambda p: p.picking_type_code == "outgoing"
             )

@@ -21,12 +21,18 @@ class LogisticsSlaPolicy(models.Model):
     )
     tier_ids = fields.Many2many(
         "logistics.customer.tier",
+        "logistics_sla_policy_tier_rel",
+        "policy_id",
+        "tier_id",
         string="Tiers",
         help="Customers of these tiers get this policy, unless a policy names "
         "them. Leave tiers and customers empty for the company default.",
     )
     partner_ids = fields.Many2many(
         "res.partner",
+        "logistics_sla_policy_partner_rel",
+        "policy_id",
+        "partner_id",
         string="Customers",
         domain="[('is_company', '=', True)]",
         help="Customers named here get this policy whatever their tier.",

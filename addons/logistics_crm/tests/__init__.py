@@ -6,3 +6,5 @@ from . import test_grading_tour
 from . import test_complaint
 from . import test_complaint_portal
 from . import test_sla
+from . import test_scorecard_outputs
+from . import test_scorecard

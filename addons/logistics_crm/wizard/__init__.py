@@ -1,1 +1,2 @@
 from . import stock_return_picking
+from . import scorecard_export

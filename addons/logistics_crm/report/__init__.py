@@ -1,0 +1,2 @@
+from . import customer_scorecard
+from . import scorecard_report

@@ -1,0 +1,1 @@
+"""PDF customer scorecard: written next."""

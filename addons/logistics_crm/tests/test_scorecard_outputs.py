@@ -1,0 +1,1 @@
+"""Scorecard PDF and Excel tests: written next."""

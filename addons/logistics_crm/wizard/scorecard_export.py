@@ -1,0 +1,1 @@
+"""Scorecard export wizard: written next."""
