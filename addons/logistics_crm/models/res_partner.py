@@ -186,6 +186,12 @@ class ResPartner(models.Model):
         compute="_compute_sla_policy_id",
         string="SLA Complaint Targets",
     )
+    scorecard_html = fields.Html(
+        string="Scorecard",
+        compute="_compute_scorecard_html",
+        sanitize=False,
+        groups="logistics_crm.logistics_crm_group_user",
+    )
     customer_grading_policy_id = fields.Many2one(
         "logistics.grading.policy", compute="_compute_customer_grading_policy_id"
     )
@@ -303,6 +309,27 @@ class ResPartner(models.Model):
             policy = policies.get(partner.commercial_partner_id.id)
             partner.sla_policy_id = policy
             partner.sla_target_ids = policy.target_ids if policy else False
+
+    @api.depends_context("company")
+    def _compute_scorecard_html(self):
+        Scorecard = self.env["logistics.customer.scorecard"]
+        for partner in self:
+            kpis, lines = Scorecard._panel_lines(partner, self.env.company)
+            partner.scorecard_html = self.env["ir.qweb"]._render(
+                "logistics_crm.partner_scorecard_panel",
+                {"kpis": kpis, "lines": lines, "partner": partner},
+            )
+
+    def action_view_scorecard(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_crm.logistics_customer_scorecard_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_filter_last_12_months": 1}
+        action["view_mode"] = "list,pivot,graph"
+        action["views"] = [(False, "list"), (False, "pivot"), (False, "graph")]
+        return action
 
     def action_recompute_sla_deadlines(self):
         """Apply the customer's current SLA policy to its open statuses."""

@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -241,3 +243,69 @@ SELECT row_number() OVER (ORDER BY g.month, g.company_id, g.partner_id) AS id,
         fnames = [*COUNTS, *RATES]
         [values] = self._read_group(domain, [], [f"{f}:sum" for f in fnames])
         return dict(zip(fnames, values, strict=True))
+
+    @api.model
+    def _trailing_start(self, months=12):
+        today = fields.Date.context_today(self)
+        return today.replace(day=1) - relativedelta(months=months - 1)
+
+    @api.model
+    def _panel_lines(self, partner, company):
+        """KPI lines of the partner's trailing-12-month scorecard against the
+        SLA policy that applies to it: (label, value, target, met, unit)."""
+        partner = partner.commercial_partner_id
+        kpis = self._kpis(
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", company.id),
+                ("date", ">=", self._trailing_start()),
+            ]
+        )
+        policy = partner.with_company(company).sla_policy_id
+
+        def line(label, fname, target=None, higher_is_better=True, unit="%"):
+            value = kpis[fname]
+            met = None
+            if value is not False and value is not None and target is not None:
+                met = value >= target if higher_is_better else value <= target
+            return {
+                "label": label,
+                "value": value,
+                "target": target,
+                "met": met,
+                "unit": unit,
+                "higher": higher_is_better,
+            }
+
+        return kpis, [
+            line(
+                self.env._("On time"),
+                "on_time_rate",
+                policy.on_time_target if policy else None,
+            ),
+            line(
+                self.env._("OTIF"), "otif_rate", policy.otif_target if policy else None
+            ),
+            line(
+                self.env._("Fill rate"),
+                "fill_rate",
+                policy.fill_rate_target if policy else None,
+            ),
+            line(
+                self.env._("Damage rate"),
+                "damage_rate",
+                policy.damage_rate_max if policy else None,
+                higher_is_better=False,
+            ),
+            line(self.env._("Complaint rate"), "complaint_rate"),
+            line(self.env._("SLA compliance"), "sla_compliance"),
+            line(self.env._("Satisfaction"), "satisfaction"),
+            line(
+                self.env._("Average cycle"), "avg_cycle_days", unit=self.env._("days")
+            ),
+            line(
+                self.env._("Average resolution"),
+                "avg_resolution_hours",
+                unit=self.env._("hours"),
+            ),
+        ]

@@ -10,8 +10,7 @@ def day(month, dom, hour=9):
     return datetime(2026, month, dom, hour)
 
 
-@tagged("post_install", "-at_install")
-class TestCustomerScorecard(LogisticsCrmCase):
+class ScorecardCase(LogisticsCrmCase):
     """Two customers over September and October 2026:
 
     A, September: two orders delivered on time, one of them short (6 of 10);
@@ -129,6 +128,9 @@ class TestCustomerScorecard(LogisticsCrmCase):
                 skip_backorder=True, picking_ids_not_to_backorder=picking.ids
             ).button_validate()
 
+
+@tagged("post_install", "-at_install")
+class TestCustomerScorecard(ScorecardCase):
     def _row(self, partner, month):
         rows = self.Scorecard.search(
             [("partner_id", "=", partner.id), ("date", "=", f"2026-{month:02d}-01")]
@@ -279,3 +281,40 @@ class TestCustomerScorecard(LogisticsCrmCase):
             }
         )
         self.assertFalse(self.Scorecard.with_user(user).search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestScorecardScreens(ScorecardCase):
+    def test_partner_panel_compares_kpis_with_targets(self):
+        with freeze_time(day(11, 20)):
+            kpis, lines = self.Scorecard._panel_lines(self.a, self.company)
+            html = self.a.scorecard_html
+        self.assertEqual(kpis["order_count"], 3)
+        by_label = {line["label"]: line for line in lines}
+        self.assertAlmostEqual(by_label["On time"]["value"], 200 / 3)
+        self.assertEqual(by_label["On time"]["target"], 90)
+        self.assertIs(by_label["On time"]["met"], False)
+        self.assertAlmostEqual(by_label["Fill rate"]["value"], 2600 / 30)
+        self.assertIs(by_label["Damage rate"]["met"], False)  # 33 % > 10 %
+        self.assertIsNone(by_label["Complaint rate"]["met"])
+        self.assertIn("Missed", html)
+        self.assertIn("66.7", html)
+        action = self.a.action_view_scorecard()
+        rows = self.Scorecard.search(action["domain"])
+        self.assertEqual(rows.partner_id, self.a)
+
+    def test_dashboard(self):
+        self._set_weights(revenue=1)
+        self._grade()
+        with freeze_time(day(11, 20)):
+            dashboard = self.env["logistics.crm.dashboard"].create({})
+            tiers = dashboard._tier_rows()
+            worst = dashboard._worst_on_time_rows()
+        self.assertAlmostEqual(tiers[-1]["cumulative"], 100.0)
+        revenue_by_tier = {row["tier"]: row["revenue"] for row in tiers}
+        self.assertEqual(sum(revenue_by_tier.values()), 400.0)
+        self.assertEqual(worst[0]["partner"], self.a)
+        self.assertAlmostEqual(worst[0]["on_time"], 200 / 3)
+        self.assertIn("Alpha Freight", dashboard.worst_on_time_html)
+        action = self.env["logistics.crm.dashboard"]._action_open()
+        self.assertEqual(action["res_model"], "logistics.crm.dashboard")

@@ -1,2 +1,3 @@
 from . import stock_return_picking
 from . import scorecard_export
+from . import logistics_crm_dashboard
