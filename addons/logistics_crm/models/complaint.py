@@ -136,7 +136,9 @@ class LogisticsComplaint(models.Model):
     return_picking_id = fields.Many2one(
         "stock.picking", string="Return", copy=False, readonly=True
     )
-    date_closed = fields.Datetime(string="Closed On", copy=False, readonly=True)
+    date_closed = fields.Datetime(
+        string="Closed On", copy=False, readonly=True, index="btree_not_null"
+    )
     sla_status_ids = fields.One2many(
         "logistics.sla.status", "complaint_id", string="SLA Statuses"
     )

@@ -35,7 +35,9 @@ class SaleOrder(models.Model):
         compute="_compute_sla_state",
         search="_search_sla_state",
     )
-    sla_reached_on = fields.Datetime(string="Delivered On", readonly=True, copy=False)
+    sla_reached_on = fields.Datetime(
+        string="Delivered On", readonly=True, copy=False, index="btree_not_null"
+    )
     sla_on_time = fields.Boolean(string="On Time", readonly=True, copy=False)
     sla_in_full = fields.Boolean(string="In Full", readonly=True, copy=False)
     sla_otif = fields.Boolean(string="OTIF", readonly=True, copy=False)

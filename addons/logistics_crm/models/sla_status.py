@@ -48,7 +48,7 @@ class LogisticsSlaStatus(models.Model):
     state = fields.Selection(STATES, required=True, default="ongoing", index=True)
     date_start = fields.Datetime(required=True)
     deadline = fields.Datetime(index=True)
-    reached_on = fields.Datetime()
+    reached_on = fields.Datetime(index="btree_not_null")
     exceeded_hours = fields.Float(
         help="Working hours past the deadline, when the status failed."
     )
