@@ -228,10 +228,7 @@ class LogisticsCrmDemo(models.AbstractModel):
                 order.action_confirm()
                 order.date_order = now - timedelta(days=days_ago)
                 if delivered:
-                    for picking in order.picking_ids:
-                        for move in picking.move_ids:
-                            move.quantity = move.product_uom_qty
-                        picking.button_validate()
+                    self._demo_deliver(order, late=order.id % 5 == 0)
                 invoice = order._create_invoices()
                 invoice.invoice_date = today - timedelta(days=max(days_ago - 1, 0))
                 invoice.invoice_date_due = invoice.invoice_date + timedelta(days=30)
@@ -247,6 +244,31 @@ class LogisticsCrmDemo(models.AbstractModel):
         # complaints take their priority from the tier, then count in the grade
         self._load_demo_complaints(now)
         policy._compute_grades()
+
+    @api.model
+    def _demo_deliver(self, order, late=False):
+        """Deliver the order as it happened: backdate its SLA clock to the
+        order date, and deliver one to six days later."""
+        status = order.sla_status_ids.filtered(lambda s: s.kind == "delivery")
+        if status:
+            deadline = status.policy_id._delivery_deadline(order.date_order)
+            order.sla_deadline = deadline
+            status.write(
+                {
+                    "date_start": order.date_order,
+                    "resumed_on": order.date_order,
+                    "deadline": deadline,
+                }
+            )
+        for picking in order.picking_ids:
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty
+            picking.button_validate()
+        reached = order.date_order + timedelta(days=6 if late else 1)
+        order.picking_ids.date_done = reached
+        order.sla_reached_on = False
+        status.write({"state": "ongoing", "reached_on": False})
+        order._sla_check_delivered()
 
     @api.model
     def _load_demo_complaints(self, now):
