@@ -119,7 +119,7 @@ if ((${#top_tests[@]})); then
         else
             pytest_rc=0
             ODOO_URL="http://127.0.0.1:$port" ODOO_DB="$db" ODOO_USER=admin ODOO_PASSWORD=admin \
-                "$TOOLS_VENV/bin/pytest" tests/ -q -p no:cacheprovider || pytest_rc=$?
+                "$TOOLS_VENV/bin/pytest" tests/ -q -s -p no:cacheprovider || pytest_rc=$?
             ((pytest_rc == 0)) || pytest_problem="pytest tests/ exited with status $pytest_rc"
         fi
         stop_pid "$server_pid"

@@ -74,6 +74,7 @@ def test_bad_weights_are_refused_and_nothing_changes(odoo):
                 "growth",
                 "payment",
                 "potential",
+                "complaints",
             )
         },
     ):
