@@ -439,3 +439,30 @@ class TestSlaComplianceAndRecompute(SlaCase):
         self.assertEqual(pending.sla_deadline, at(1, 17))
         self.assertEqual(done.sla_policy_id, self.default_policy)
         self.assertEqual(self._status(done, "delivery").state, "reached")
+
+
+@tagged("post_install", "-at_install")
+class TestSlaComplaintEscalation(SlaCase):
+    def test_complaint_deadlines_warn_and_escalate_once(self):
+        with freeze_time(at(0, 9)):  # 4 working hours: 9-12, lunch, 13-14
+            complaint = self.Complaint.create(
+                {
+                    "name": "No answer",
+                    "partner_id": self.key.id,
+                    "user_id": self.salesman.id,
+                }
+            )
+        response = self._status(complaint, "response")
+        self.assertEqual(response.deadline, at(0, 14))
+        for moment in (at(0, 11, 30), at(0, 12, 30), at(0, 13), at(0, 15), at(0, 16)):
+            with freeze_time(moment):
+                self.Status._cron_check_deadlines()
+        self.assertEqual(response.state, "failed")
+        self.assertEqual(response.exceeded_hours, 1.0)
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "logistics.complaint"), ("res_id", "=", complaint.id)]
+        )
+        self.assertEqual(len(activities), 2)  # one warning, one breach
+        self.assertEqual(activities.user_id, self.salesman)
+        self.assertTrue(complaint.sla_failed)
+        self.assertIn(complaint, self.Complaint.search([("sla_failed", "=", True)]))
