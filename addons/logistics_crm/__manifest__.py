@@ -32,6 +32,7 @@
         "views/portal_templates.xml",
         "report/customer_scorecard_views.xml",
         "report/scorecard_templates.xml",
+        "views/portal_scorecard_templates.xml",
         "report/scorecard_report.xml",
         "wizard/scorecard_export_views.xml",
         "wizard/logistics_crm_dashboard_views.xml",

@@ -1,1 +1,201 @@
-"""PDF customer scorecard: written next."""
+from collections import defaultdict
+from datetime import datetime, time
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools import float_compare
+
+from .customer_scorecard import COUNTS, RATES
+
+# rate -> (policy target field, True when the rate must reach the target,
+# False when it must stay under it)
+TARGETS = {
+    "on_time_rate": ("on_time_target", True),
+    "otif_rate": ("otif_target", True),
+    "fill_rate": ("fill_rate_target", True),
+    "damage_rate": ("damage_rate_max", False),
+}
+TREND_FIELDS = (
+    "order_count",
+    "delivery_count",
+    "on_time_rate",
+    "otif_rate",
+    "fill_rate",
+    "complaint_count",
+)
+
+
+def scorecard_period(env, date_from=None, date_to=None):
+    """Whole months from ``date_from``'s to ``date_to``'s, as a pair of dates.
+
+    The scorecard is monthly, so a period always covers whole months. Without
+    dates it is the trailing 12 months, this one included."""
+    today = fields.Date.context_today(env.user)
+    date_to = fields.Date.to_date(date_to) or today
+    date_from = fields.Date.to_date(date_from) or date_to + relativedelta(
+        months=-11, day=1
+    )
+    if date_to < date_from:
+        raise UserError(
+            env._(
+                "The scorecard period ends (%(end)s) before it starts (%(start)s).",
+                start=date_from,
+                end=date_to,
+            )
+        )
+    return date_from + relativedelta(day=1), date_to + relativedelta(day=31)
+
+
+def period_months(date_from, date_to):
+    """First day of every month of the period."""
+    months, month = [], date_from + relativedelta(day=1)
+    while month <= date_to:
+        months.append(month)
+        month += relativedelta(months=1)
+    return months
+
+
+def clean_kpis(fnames, values):
+    """Scorecard aggregates as a dict: a rate with an empty denominator is
+    None, an absent count is 0."""
+    kpis = dict(zip(fnames, values, strict=True))
+    for fname, value in kpis.items():
+        if value is False or value is None:
+            kpis[fname] = None if fname in RATES else 0
+    return kpis
+
+
+def kpi_status(rate_name, rate, target):
+    """'met', 'missed', or None when the KPI has no target or no value."""
+    if rate_name not in TARGETS or rate is None or target is None:
+        return None
+    cmp = float_compare(rate, target, precision_digits=2)
+    met = cmp >= 0 if TARGETS[rate_name][1] else cmp <= 0
+    return "met" if met else "missed"
+
+
+class ReportCustomerScorecard(models.AbstractModel):
+    _name = "report.logistics_crm.report_customer_scorecard"
+    _description = "Customer Scorecard Report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        date_from, date_to = scorecard_period(
+            self.env, data.get("date_from"), data.get("date_to")
+        )
+        company = self.env.company
+        partners = (
+            self.env["res.partner"]
+            .browse(docids)
+            .commercial_partner_id.with_company(company)
+        )
+        totals, monthly = self._scorecard_kpis(partners, company, date_from, date_to)
+        by_type, by_cause, complaints = self._scorecard_complaints(
+            partners, company, date_from, date_to
+        )
+        months = period_months(date_from, date_to)
+        empty = clean_kpis([*COUNTS, *RATES], [None] * (len(COUNTS) + len(RATES)))
+        empty_month = {f: empty[f] for f in TREND_FIELDS}
+        scorecards = []
+        for partner in partners:
+            policy = partner.sla_policy_id
+            kpis = totals.get(partner, empty)
+            targets = {
+                rate: policy[target] if policy else None
+                for rate, (target, __) in TARGETS.items()
+            }
+            scorecards.append(
+                {
+                    "partner": partner,
+                    "tier": partner.customer_tier_id,
+                    "user": partner.user_id,
+                    "policy": policy,
+                    "kpis": kpis,
+                    "targets": targets,
+                    "status": {
+                        rate: kpi_status(rate, kpis[rate], target)
+                        for rate, target in targets.items()
+                    },
+                    "months": [
+                        {"month": month, **monthly[partner].get(month, empty_month)}
+                        for month in months
+                    ],
+                    "complaints_by_type": by_type[partner],
+                    "complaints_by_cause": by_cause[partner],
+                    "complaints": complaints.get(
+                        partner, self.env["logistics.complaint"]
+                    ),
+                }
+            )
+        return {
+            "doc_ids": partners.ids,
+            "doc_model": "res.partner",
+            "docs": partners,
+            "company": company,
+            "date_from": date_from,
+            "date_to": date_to,
+            "scorecards": scorecards,
+        }
+
+    @api.model
+    def _scorecard_kpis(self, partners, company, date_from, date_to):
+        """Totals per customer and per customer and month: two grouped reads,
+        whatever the number of customers."""
+        Scorecard = self.env["logistics.customer.scorecard"]
+        domain = (
+            Domain("company_id", "=", company.id)
+            & Domain("partner_id", "in", partners.ids)
+            & Domain("date", ">=", date_from)
+            & Domain("date", "<=", date_to)
+        )
+        fnames = [*COUNTS, *RATES]
+        totals = {
+            partner: clean_kpis(fnames, values)
+            for partner, *values in Scorecard._read_group(
+                domain, ["partner_id"], [f"{f}:sum" for f in fnames]
+            )
+        }
+        monthly = defaultdict(dict)
+        for partner, month, *values in Scorecard._read_group(
+            domain, ["partner_id", "date:month"], [f"{f}:sum" for f in TREND_FIELDS]
+        ):
+            monthly[partner][month] = clean_kpis(TREND_FIELDS, values)
+        return totals, monthly
+
+    @api.model
+    def _scorecard_complaints(self, partners, company, date_from, date_to):
+        """Complaints of the period per customer, counted by type and by root
+        cause, and listed. Cancelled complaints are left out, as in the
+        scorecard's complaint count."""
+        Complaint = self.env["logistics.complaint"]
+        domain = (
+            Domain("company_id", "=", company.id)
+            & Domain("commercial_partner_id", "in", partners.ids)
+            & Domain("date_reported", ">=", datetime.combine(date_from, time.min))
+            & Domain(
+                "date_reported",
+                "<",
+                datetime.combine(date_to + relativedelta(days=1), time.min),
+            )
+            & Domain("stage_id", "not any", [("is_cancelled", "=", True)])
+        )
+        by_type, by_cause = defaultdict(list), defaultdict(list)
+        for groups, fname in (
+            (by_type, "complaint_type_id"),
+            (by_cause, "root_cause_id"),
+        ):
+            for partner, key, count in Complaint._read_group(
+                domain,
+                ["commercial_partner_id", fname],
+                ["__count"],
+                order=f"commercial_partner_id, {fname}",
+            ):
+                groups[partner].append((key, count))
+        complaints = Complaint.search(domain, order="date_reported, id").grouped(
+            "commercial_partner_id"
+        )
+        return by_type, by_cause, complaints

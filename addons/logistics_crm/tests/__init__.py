@@ -8,3 +8,4 @@ from . import test_complaint_portal
 from . import test_sla
 from . import test_scorecard_outputs
 from . import test_scorecard
+from . import test_scorecard_portal

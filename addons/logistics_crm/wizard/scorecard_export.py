@@ -1,1 +1,359 @@
-"""Scorecard export wizard: written next."""
+import io
+
+import xlsxwriter
+from dateutil.relativedelta import relativedelta
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+
+from ..report.scorecard_report import (
+    TARGETS,
+    clean_kpis,
+    period_months,
+    scorecard_period,
+)
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TARGET_FIELDS = tuple(target for target, __ in TARGETS.values())
+
+
+class LogisticsScorecardExport(models.TransientModel):
+    _name = "logistics.scorecard.export"
+    _description = "Customer Scorecard Export"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, default=lambda s: s.env.company
+    )
+    date_from = fields.Date(
+        string="From",
+        required=True,
+        default=lambda s: s._default_period()[0],
+        help="The scorecard is monthly: the export starts on the first day of "
+        "this month.",
+    )
+    date_to = fields.Date(
+        string="To",
+        required=True,
+        default=lambda s: s._default_period()[1],
+        help="The scorecard is monthly: the export ends on the last day of this month.",
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Customers",
+        default=lambda s: s._default_partners(),
+        domain="[('parent_id', '=', False)]",
+        help="Leave empty for every customer with activity in the period.",
+    )
+    tier_ids = fields.Many2many(
+        "logistics.customer.tier",
+        string="Tiers",
+        help="Only customers currently in these tiers.",
+    )
+
+    def _default_period(self):
+        today = fields.Date.context_today(self)
+        return today + relativedelta(months=-11, day=1), today
+
+    def _default_partners(self):
+        if self.env.context.get("active_model") == "res.partner":
+            return self.env["res.partner"].browse(
+                self.env.context.get("active_ids", [])
+            )
+        return self.env["res.partner"]
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for wizard in self:
+            if wizard.date_to < wizard.date_from:
+                raise ValidationError(
+                    self.env._("The export period ends before it starts.")
+                )
+
+    # ------------------------------------------------------------------
+    # Selection
+    # ------------------------------------------------------------------
+
+    def _period(self):
+        return scorecard_period(self.env, self.date_from, self.date_to)
+
+    def _scorecard_domain(self):
+        date_from, date_to = self._period()
+        domain = (
+            Domain("company_id", "=", self.company_id.id)
+            & Domain("date", ">=", date_from)
+            & Domain("date", "<=", date_to)
+        )
+        if self.partner_ids:
+            domain &= Domain(
+                "partner_id", "in", self.partner_ids.commercial_partner_id.ids
+            )
+        if self.tier_ids:
+            domain &= Domain("tier_id", "in", self.tier_ids.ids)
+        return domain
+
+    def _nothing_to_export(self):
+        return UserError(
+            self.env._(
+                "Nothing to export: the selected customers have no orders, "
+                "deliveries or complaints between %(start)s and %(end)s.",
+                start=self.date_from,
+                end=self.date_to,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_print_pdf(self):
+        """The PDF scorecard of the selected customers, or of every customer
+        with activity in the period when none is selected or tiers filter
+        them."""
+        self.ensure_one()
+        partners = self.partner_ids.commercial_partner_id
+        if self.tier_ids or not partners:
+            groups = self.env["logistics.customer.scorecard"]._read_group(
+                self._scorecard_domain(), ["partner_id"]
+            )
+            partners = self.env["res.partner"].browse([p.id for (p,) in groups])
+        if not partners:
+            raise self._nothing_to_export()
+        return self.env.ref(
+            "logistics_crm.action_report_customer_scorecard"
+        ).report_action(
+            partners,
+            data={
+                "date_from": fields.Date.to_string(self.date_from),
+                "date_to": fields.Date.to_string(self.date_to),
+            },
+        )
+
+    def action_export_xlsx(self):
+        """Build the Excel workbook (Summary, Monthly, Trend) and download it."""
+        self.ensure_one()
+        date_from, date_to = self._period()
+        content = self._build_xlsx()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._(
+                    "Customer Scorecards %(start)s %(end)s.xlsx",
+                    start=date_from.strftime("%Y-%m"),
+                    end=date_to.strftime("%Y-%m"),
+                ),
+                "raw": content,
+                "mimetype": XLSX_MIMETYPE,
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "download",
+        }
+
+    # ------------------------------------------------------------------
+    # Workbook
+    # ------------------------------------------------------------------
+
+    def _metric_columns(self):
+        """(field, header, kind) of the KPI columns of Summary and Monthly."""
+        return [
+            ("order_count", self.env._("Orders"), "int"),
+            ("revenue", self.env._("Revenue"), "money"),
+            ("delivery_count", self.env._("Deliveries"), "int"),
+            ("on_time_rate", self.env._("On-time %"), "rate"),
+            ("on_time_target", self.env._("On-time Target %"), "rate"),
+            ("otif_rate", self.env._("OTIF %"), "rate"),
+            ("otif_target", self.env._("OTIF Target %"), "rate"),
+            ("fill_rate", self.env._("Fill Rate %"), "rate"),
+            ("fill_rate_target", self.env._("Fill Rate Target %"), "rate"),
+            ("damage_rate", self.env._("Damage Rate %"), "rate"),
+            ("damage_rate_max", self.env._("Max Damage Rate %"), "rate"),
+            ("complaint_count", self.env._("Complaints"), "int"),
+            ("complaint_rate", self.env._("Complaint Rate %"), "rate"),
+            ("sla_compliance", self.env._("SLA Compliance %"), "rate"),
+            ("satisfaction", self.env._("Satisfaction %"), "rate"),
+            ("avg_cycle_days", self.env._("Avg Cycle (days)"), "rate"),
+            ("avg_resolution_hours", self.env._("Avg Resolution (h)"), "rate"),
+        ]
+
+    def _build_xlsx(self):
+        """The workbook as bytes. Each sheet comes from one grouped read of the
+        scorecard, and is written row after row in constant-memory mode."""
+        Scorecard = self.env["logistics.customer.scorecard"]
+        domain = self._scorecard_domain()
+        columns = self._metric_columns()
+        fnames = [fname for fname, __, __ in columns]
+        aggregates = [f"{f}:max" if f in TARGET_FIELDS else f"{f}:sum" for f in fnames]
+        summary = Scorecard._read_group(
+            domain, ["partner_id", "tier_id", "user_id"], aggregates
+        )
+        if not summary:
+            raise self._nothing_to_export()
+
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+        styles = self._xlsx_styles(workbook)
+        self._write_sheet(
+            workbook.add_worksheet(self.env._("Summary")),
+            styles,
+            [
+                (self.env._("Customer"), 32, "text"),
+                (self.env._("Tier"), 14, "text"),
+                (self.env._("Salesperson"), 20, "text"),
+            ],
+            columns,
+            (
+                (
+                    [partner.display_name, tier.display_name, user.display_name],
+                    clean_kpis(fnames, values),
+                )
+                for partner, tier, user, *values in summary
+            ),
+        )
+        monthly = Scorecard._read_group(
+            domain,
+            ["partner_id", "date:month"],
+            aggregates,
+            order="partner_id, date:month",
+        )
+        self._write_sheet(
+            workbook.add_worksheet(self.env._("Monthly")),
+            styles,
+            [(self.env._("Customer"), 32, "text"), (self.env._("Month"), 12, "month")],
+            columns,
+            (
+                ([partner.display_name, month], clean_kpis(fnames, values))
+                for partner, month, *values in monthly
+            ),
+        )
+        self._write_trend(workbook, styles, domain)
+        workbook.close()
+        return buffer.getvalue()
+
+    def _xlsx_styles(self, workbook):
+        return {
+            "header": workbook.add_format(
+                {"bold": True, "text_wrap": True, "valign": "top", "bottom": 1}
+            ),
+            "text": None,
+            "int": workbook.add_format({"num_format": "0"}),
+            "money": workbook.add_format({"num_format": "#,##0.00"}),
+            "rate": workbook.add_format({"num_format": "0.0"}),
+            "month": workbook.add_format({"num_format": "mmm yyyy"}),
+            "met": workbook.add_format(
+                {"bg_color": "#C6EFCE", "font_color": "#006100"}
+            ),
+            "missed": workbook.add_format(
+                {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
+            ),
+        }
+
+    def _write_row(self, sheet, styles, row, cells):
+        for col, (value, kind) in enumerate(cells):
+            if value is None or value is False:
+                sheet.write_blank(row, col, None, styles[kind])
+            elif kind == "month":
+                sheet.write_datetime(row, col, value, styles[kind])
+            else:
+                sheet.write(row, col, value, styles[kind])
+
+    def _write_sheet(self, sheet, styles, keys, columns, rows):
+        """Header, then one row per ``(key values, kpis)`` of ``rows``; rates
+        are green when they meet their target, red when they miss it."""
+        headers = [(header, width, kind) for header, width, kind in keys] + [
+            (header, 11 if kind != "money" else 14, kind)
+            for __, header, kind in columns
+        ]
+        for col, (__, width, __) in enumerate(headers):
+            sheet.set_column(col, col, width)
+        sheet.set_row(0, 45)
+        for col, (header, __, __) in enumerate(headers):
+            sheet.write_string(0, col, header, styles["header"])
+        kinds = [kind for __, __, kind in keys]
+        row = 0
+        for key_values, kpis in rows:
+            row += 1
+            self._write_row(
+                sheet,
+                styles,
+                row,
+                list(zip(key_values, kinds, strict=True))
+                + [(kpis[fname], kind) for fname, __, kind in columns],
+            )
+        sheet.freeze_panes(1, len(keys))
+        sheet.autofilter(0, 0, row, len(headers) - 1)
+        position = {fname: len(keys) + i for i, (fname, __, __) in enumerate(columns)}
+        for rate, (target, at_least) in TARGETS.items():
+            if rate not in position or target not in position:
+                continue
+            self._colour_vs_target(
+                sheet, styles, row, position[rate], position[target], at_least
+            )
+
+    def _colour_vs_target(self, sheet, styles, last_row, col, target_col, at_least):
+        if not last_row:
+            return
+        value = xl_rowcol_to_cell(1, col)
+        target = xl_rowcol_to_cell(1, target_col)
+        met, missed = (">=", "<") if at_least else ("<=", ">")
+        for op, style in ((met, "met"), (missed, "missed")):
+            sheet.conditional_format(
+                1,
+                col,
+                last_row,
+                col,
+                {
+                    "type": "formula",
+                    "criteria": f"=AND(ISNUMBER({value}),ISNUMBER({target}),"
+                    f"{value}{op}{target})",
+                    "format": styles[style],
+                },
+            )
+
+    def _write_trend(self, workbook, styles, domain):
+        """One row per month of the period, with the on-time rate charted."""
+        fields_ = [
+            ("order_count", self.env._("Orders"), "int"),
+            ("delivery_count", self.env._("Deliveries"), "int"),
+            ("on_time_count", self.env._("On-time Deliveries"), "int"),
+            ("on_time_rate", self.env._("On-time %"), "rate"),
+            ("otif_rate", self.env._("OTIF %"), "rate"),
+            ("fill_rate", self.env._("Fill Rate %"), "rate"),
+            ("complaint_count", self.env._("Complaints"), "int"),
+        ]
+        fnames = [fname for fname, __, __ in fields_]
+        by_month = {
+            month: clean_kpis(fnames, values)
+            for month, *values in self.env["logistics.customer.scorecard"]._read_group(
+                domain, ["date:month"], [f"{f}:sum" for f in fnames]
+            )
+        }
+        empty = clean_kpis(fnames, [None] * len(fnames))
+        sheet = workbook.add_worksheet(self.env._("Trend"))
+        months = period_months(*self._period())
+        self._write_sheet(
+            sheet,
+            styles,
+            [(self.env._("Month"), 12, "month")],
+            fields_,
+            (([month], by_month.get(month, empty)) for month in months),
+        )
+        rate_col = 1 + fnames.index("on_time_rate")
+        chart = workbook.add_chart({"type": "line"})
+        chart.add_series(
+            {
+                "name": [sheet.name, 0, rate_col],
+                "categories": [sheet.name, 1, 0, len(months), 0],
+                "values": [sheet.name, 1, rate_col, len(months), rate_col],
+                "marker": {"type": "circle"},
+            }
+        )
+        chart.set_title({"name": self.env._("On-time delivery by month")})
+        chart.set_y_axis({"name": self.env._("On-time %"), "min": 0, "max": 100})
+        chart.set_legend({"none": True})
+        chart.show_blanks_as("gap")
+        sheet.insert_chart(f"{xl_col_to_name(len(fields_) + 2)}2", chart)

@@ -1,0 +1,82 @@
+"""Customer portal: /my/scorecard, the logged-in customer's own scorecard."""
+
+from odoo import http
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+
+class LogisticsScorecardPortal(CustomerPortal):
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "scorecard_count" in counters:
+            Scorecard = request.env["logistics.customer.scorecard"]
+            values["scorecard_count"] = (
+                Scorecard.search_count([]) if Scorecard.has_access("read") else 0
+            )
+        return values
+
+    def _scorecard_period(self):
+        Scorecard = request.env["logistics.customer.scorecard"]
+        return Scorecard._trailing_start(), Scorecard._trailing_start().today()
+
+    @http.route("/my/scorecard", type="http", auth="user", website=True)
+    def portal_my_scorecard(self, **kw):
+        Scorecard = request.env["logistics.customer.scorecard"]
+        if not Scorecard.has_access("read"):
+            return request.redirect("/my")
+        # the customer is the session's, never one taken from the request
+        partner = request.env.user.commercial_partner_id
+        start, _today = self._scorecard_period()
+        domain = [("partner_id", "=", partner.id), ("date", ">=", start)]
+        months = Scorecard._read_group(
+            domain,
+            ["date:month"],
+            [
+                "order_count:sum",
+                "delivery_count:sum",
+                "on_time_rate:avg",
+                "otif_rate:avg",
+                "fill_rate:avg",
+                "complaint_count:sum",
+            ],
+            order="date:month",
+        )
+        kpis, lines = Scorecard.sudo()._panel_lines(partner.sudo(), request.env.company)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "scorecard",
+                "partner": partner,
+                "kpis": kpis,
+                "lines": lines,
+                "months": months,
+                "start": start,
+            }
+        )
+        return request.render("logistics_crm.portal_my_scorecard", values)
+
+    @http.route("/my/scorecard/pdf", type="http", auth="user", website=True)
+    def portal_my_scorecard_pdf(self, **kw):
+        if not request.env["logistics.customer.scorecard"].has_access("read"):
+            return request.redirect("/my")
+        partner = request.env.user.commercial_partner_id
+        start, today = self._scorecard_period()
+        pdf, _type = (
+            request.env["ir.actions.report"]
+            .sudo()
+            ._render_qweb_pdf(
+                "logistics_crm.action_report_customer_scorecard",
+                res_ids=partner.ids,
+                data={"date_from": str(start), "date_to": str(today)},
+            )
+        )
+        filename = f"Scorecard - {partner.name}.pdf"
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                ("Content-Disposition", http.content_disposition(filename)),
+            ],
+        )
