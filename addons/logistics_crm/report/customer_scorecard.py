@@ -199,7 +199,11 @@ WITH facts AS (
       FROM facts
      GROUP BY company_id, partner_id, month
 )
-SELECT row_number() OVER (ORDER BY g.month, g.company_id, g.partner_id) AS id,
+-- a stable id without a window function, so that filters on partner,
+-- company and month are pushed down into the grouped sources
+SELECT ((g.partner_id::bigint * 1200
+         + (EXTRACT(YEAR FROM g.month)::int - 2000) * 12
+         + EXTRACT(MONTH FROM g.month)::int) * 1000 + g.company_id) AS id,
        g.month AS date, g.partner_id, g.company_id,
        (rp.customer_tier_id ->> g.company_id::text)::int AS tier_id,
        rp.user_id,
