@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import freeze_time, tagged
+from odoo.tools import config
 from odoo.tools.pdf import PdfFileReader
 
 from .common import LogisticsCrmCase
@@ -148,6 +149,11 @@ class TestScorecardOutputs(LogisticsCrmCase):
     def test_pdf_renders_with_wkhtmltopdf(self):
         # one customer: several documents in one wkhtmltopdf run need its
         # patched-Qt build
+        # wkhtmltopdf fetches the page assets from this test server, never
+        # from whatever else answers on the default base URL
+        self.env["ir.config_parameter"].sudo().set_param(
+            "report.url", f"http://127.0.0.1:{config['http_port']}"
+        )
         with self.allow_pdf_render():
             content, report_type = self.Report.with_context(
                 force_report_rendering=True
