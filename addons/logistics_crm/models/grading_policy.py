@@ -286,6 +286,9 @@ class LogisticsGradingPolicy(models.Model):
 
         cr = self.env.cr
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(RESULT_TABLE)))
+        # JIT compilation costs more than it saves on this one-pass aggregate
+        # (benchmark: 1.7 s -> 0.3 s at 1,000 customers, 4.3 s -> 2.6 s at 10,000)
+        cr.execute(SQL("SET LOCAL jit = off"))
         cr.execute(
             SQL(
                 """

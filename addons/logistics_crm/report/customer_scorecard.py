@@ -99,6 +99,13 @@ class LogisticsCustomerScorecard(models.Model):
     fill_rate_target = fields.Float(readonly=True, aggregator="max")
     damage_rate_max = fields.Float(readonly=True, aggregator="max")
 
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
+        # JIT compilation of the view's union costs seconds and saves nothing
+        # on these grouped reads (benchmark: 3.8 s -> 2.5 s at 10,000 customers)
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
+        return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
+
     def _read_group_select(self, aggregate_spec, query):
         fname, __, func = aggregate_spec.partition(":")
         if fname in RATES and func != "count":
