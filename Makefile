@@ -38,3 +38,11 @@ test: ## lint, then the addon's Odoo tests on a fresh database, then tests/ with
 
 lint: ## ruff, pylint-odoo and OCA's module checks on addons/logistics_crm
 	@bash scripts/lint.sh
+
+.PHONY: bench bench-l
+
+bench: ## benchmark at 1,000 and 10,000 customers: bench/results/bench-<date>.md
+	@bash scripts/bench.sh
+
+bench-l: ## the benchmark at 100,000 customers / 2M orders, next to S (long)
+	@BENCH_SIZES="S L" bash scripts/bench.sh

@@ -1,0 +1,660 @@
+"""Measure logistics_crm against bare SQL on a database made by generate.py.
+
+    python bench/measure.py --db DB --size M --out result.json -- ODOO OPTIONS
+
+Each measure runs next to its baseline in the same process, so the result is
+a ratio. Timings are the best of ``--repeat`` runs (the machine is shared).
+Every measure runs in a transaction that is rolled back: the database is left
+as generate.py made it, and the run can be repeated.
+
+1. regrade: the grading engine over the whole company, against the bare
+   aggregate that reads the same sales once; in a process of its own, for a
+   clean peak RSS (6);
+2. scorecard: ``_read_group`` on logistics.customer.scorecard over 12 months,
+   by tier x month and by customer, against bare SQL on the source tables;
+3. SLA cron: ``_cron_check_deadlines`` over all open statuses, against the
+   bare SQL pass that finds them;
+4. delivery validation: ``button_validate`` with the addon's hooks and with
+   them bypassed, on twin pickings made through the ORM;
+5. partner form: ``web_read`` with the form view's specification, for a
+   customer with few orders and one with many (query counts must be equal).
+
+Measurement only: nothing here asserts.
+"""
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from odoo_env import environment, load_registry, split_args  # noqa: E402
+
+ADMIN_UID = 2  # base.user_admin on a fresh database
+
+
+def log(msg, *args):
+    print(f"[measure {time.strftime('%H:%M:%S')}] " + (msg % args), flush=True)
+
+
+def rss_mb():
+    # ru_maxrss is in KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+class Recorder:
+    """Wrap ``cr.execute`` during a measured call: the slowest statements,
+    and the time and count of the statements by shape (their first words),
+    to tell where the time goes."""
+
+    def __init__(self, cr, keep=3):
+        self.cr = cr
+        self.keep = keep
+        self.slowest = []
+        self.shapes = {}
+        self.sql_seconds = 0.0
+        self.jit_off = False
+
+    @contextmanager
+    def record(self):
+        cr = self.cr
+        original = cr.execute
+
+        def execute(query, params=None, log_exceptions=True):
+            t0 = time.perf_counter()
+            try:
+                return original(query, params, log_exceptions)
+            finally:
+                dt = time.perf_counter() - t0
+                self.sql_seconds += dt
+                shape = " ".join(_text(query).split())[:70]
+                if shape.lower().replace(" ", "") == "setlocaljit=off":
+                    self.jit_off = True
+                count, total = self.shapes.get(shape, (0, 0.0))
+                self.shapes[shape] = (count + 1, total + dt)
+                self.slowest.append((dt, query, params))
+                self.slowest.sort(key=lambda x: -x[0])
+                del self.slowest[self.keep :]
+
+        cr.execute = execute
+        try:
+            yield self
+        finally:
+            del cr.execute
+
+    def statements(self):
+        out = []
+        for dt, query, params in self.slowest:
+            if hasattr(query, "params"):
+                params = query.params
+            out.append({"seconds": round(dt, 4), "sql": _text(query), "params": params})
+        return out
+
+    def summary(self, top=8):
+        shapes = sorted(self.shapes.items(), key=lambda kv: -kv[1][1])[:top]
+        return {
+            "sql_seconds": round(self.sql_seconds, 3),
+            "statements": sum(c for c, _t in self.shapes.values()),
+            "by_shape": [
+                {"shape": shape, "count": count, "seconds": round(total, 3)}
+                for shape, (count, total) in shapes
+            ],
+        }
+
+
+def _text(query):
+    text = query.code if hasattr(query, "code") else query
+    return text.decode() if isinstance(text, bytes) else text
+
+
+def explain(cr, statement, jit_off=False):
+    """EXPLAIN ANALYZE of a recorded SELECT or CREATE TABLE AS, in a savepoint
+    rolled back (the others have side effects); ``jit_off`` when the measured
+    code turned JIT off before running it."""
+    sql = statement["sql"].lstrip()
+    if not sql.upper().startswith(("SELECT", "WITH", "CREATE TEMP TABLE")):
+        return None
+    cr.execute("SAVEPOINT bench_explain")
+    try:
+        if jit_off:
+            cr.execute("SET LOCAL jit = off")
+        cr.execute(
+            "EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) " + sql, statement["params"]
+        )
+        return "\n".join(row[0] for row in cr.fetchall())
+    finally:
+        cr.execute("ROLLBACK TO SAVEPOINT bench_explain")
+
+
+def jit_total(plan):
+    """Seconds of JIT compilation reported by an EXPLAIN ANALYZE plan."""
+    for line in (plan or "").splitlines():
+        line = line.strip()
+        if line.startswith("Timing:") and "Total" in line:
+            return float(line.rsplit("Total", 1)[1].split()[0]) / 1000.0
+    return 0.0
+
+
+BUDGET = 12.0  # seconds: a slow measure is not repeated past this
+
+
+def best(fn, repeat, budget=BUDGET):
+    """(best wall time, last result) of up to ``repeat`` calls of ``fn``:
+    at least one, and no new one once ``budget`` seconds are spent."""
+    times = []
+    result = None
+    spent = 0.0
+    while len(times) < max(repeat, 1) and (not times or spent < budget):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+        spent += times[-1]
+    return min(times), result
+
+
+def sql_time(cr, query, params, repeat):
+    def run():
+        cr.execute(query, params)
+        return len(cr.fetchall())
+
+    return best(run, repeat)
+
+
+@contextmanager
+def isolated(cr):
+    """A savepoint rolled back: what a measured read sets with SET LOCAL (the
+    addon turns JIT off for some statements) does not leak into the next."""
+    cr.execute("SAVEPOINT bench_isolated")
+    try:
+        yield
+    finally:
+        cr.execute("ROLLBACK TO SAVEPOINT bench_isolated")
+        cr.execute("RELEASE SAVEPOINT bench_isolated")
+
+
+@contextmanager
+def jit(cr, enabled):
+    cr.execute("SET LOCAL jit = %s" % ("on" if enabled else "off"))
+    try:
+        yield
+    finally:
+        cr.execute("SET LOCAL jit TO DEFAULT")
+
+
+# ----------------------------------------------------------------------
+# 1 + 6. regrade (own process)
+# ----------------------------------------------------------------------
+BARE_REGRADE = """
+SELECT p.commercial_partner_id, sum(o.amount_untaxed), sum(o.margin), count(*),
+       max(o.date_order)
+  FROM sale_order o
+  JOIN res_partner p ON p.id = o.partner_id
+ WHERE o.state = 'sale' AND o.company_id = %(cid)s
+ GROUP BY 1
+"""
+
+
+def measure_regrade(registry, repeat):
+    rss_loaded = rss_mb()
+    result = {}
+    runs = []
+    # the last run has JIT off: a diagnosis, not a measure
+    for n in range(repeat + 1):
+        jit_on = n < repeat
+        with environment(registry) as env:
+            cr = env.cr
+            company = env.ref("base.main_company")
+            if n == 0:
+                # the bare aggregate warms the same pages the engine reads
+                result["baseline"], groups = sql_time(
+                    cr, BARE_REGRADE, {"cid": company.id}, 3
+                )
+                result["baseline_rows"] = groups
+            cr.execute("SELECT count(*) FROM logistics_grade_history")
+            history0 = cr.fetchone()[0]
+            cr.execute("SELECT count(*) FROM mail_message")
+            messages0 = cr.fetchone()[0]
+            env.flush_all()
+            recorder = Recorder(cr)
+            q0 = cr.sql_log_count
+            t0 = time.perf_counter()
+            with jit(cr, jit_on), recorder.record():
+                policy = env["logistics.grading.policy"]._get_for_company(company)
+                graded = policy._compute_grades()
+                env.flush_all()
+            dt = time.perf_counter() - t0
+            log("regrade run %s%s: %.2f s", n + 1, "" if jit_on else " (JIT off)", dt)
+            if not jit_on:
+                result["seconds_jit_off"] = dt
+                continue
+            runs.append(dt)
+            queries = cr.sql_log_count - q0
+            cr.execute("SELECT count(*) FROM logistics_grade_history")
+            history = cr.fetchone()[0] - history0
+            cr.execute("SELECT count(*) FROM mail_message")
+            messages = cr.fetchone()[0] - messages0
+            if n == 0:
+                slowest = recorder.statements()
+                profile = recorder.summary()
+                result["plan"] = explain(cr, slowest[0], recorder.jit_off)
+                result["plan_jit_seconds"] = jit_total(result["plan"])
+    result.update(
+        seconds=min(runs),
+        runs=[round(r, 3) for r in runs],
+        queries=queries,
+        customers=graded,
+        history_rows=history,
+        tier_notes=messages,
+        rss_loaded_mb=round(rss_loaded, 1),
+        rss_peak_mb=round(rss_mb(), 1),
+        slowest=slowest,
+        profile=profile,
+    )
+    return result
+
+
+# ----------------------------------------------------------------------
+# 2. scorecard grouped reads
+# ----------------------------------------------------------------------
+BARE_SCORECARD = """
+SELECT %(group)s, sum(f.orders), sum(f.revenue),
+       100.0 * sum(f.on_time) / NULLIF(sum(f.deliveries), 0)
+  FROM (
+    SELECT p.commercial_partner_id AS partner_id,
+           date_trunc('month', o.date_order)::date AS month,
+           1 AS orders, o.amount_untaxed AS revenue, 0 AS deliveries,
+           0 AS on_time
+      FROM sale_order o
+      JOIN res_partner p ON p.id = o.partner_id
+     WHERE o.state = 'sale' AND o.company_id = %(cid)s
+       AND o.date_order >= %(start)s
+    UNION ALL
+    SELECT p.commercial_partner_id, date_trunc('month', o.sla_reached_on)::date,
+           0, 0, 1, o.sla_on_time::int
+      FROM sale_order o
+      JOIN res_partner p ON p.id = o.partner_id
+     WHERE o.state = 'sale' AND o.company_id = %(cid)s
+       AND o.sla_reached_on >= %(start)s
+  ) f
+  JOIN res_partner rp ON rp.id = f.partner_id
+ GROUP BY %(group)s
+ ORDER BY %(group)s
+"""
+SCORECARD_AGGREGATES = [
+    "on_time_rate:avg",
+    "revenue:sum",
+    "order_count:sum",
+    "delivery_count:sum",
+]
+
+
+def measure_scorecard(registry, repeat):
+    from odoo.tools import SQL
+
+    results = {}
+    with environment(registry, uid=ADMIN_UID) as env:
+        cr = env.cr
+        company = env.ref("base.main_company")
+        Scorecard = env["logistics.customer.scorecard"].with_company(company)
+        start = Scorecard._trailing_start(12)
+        domain = [("date", ">=", start), ("company_id", "=", company.id)]
+        cases = {
+            "scorecard tier x month": (
+                ["tier_id", "date:month"],
+                SQL("(rp.customer_tier_id ->> %s)::int, f.month", str(company.id)),
+            ),
+            "scorecard by customer": (["partner_id"], SQL("f.partner_id")),
+        }
+        for label, (groupby, bare_group) in cases.items():
+            query = SQL(BARE_SCORECARD, group=bare_group, cid=company.id, start=start)
+            baseline, bare_rows = best(
+                lambda query=query: (cr.execute(query), len(cr.fetchall()))[1],
+                repeat,
+            )
+
+            def read(groupby=groupby):
+                env.invalidate_all()
+                with isolated(cr):
+                    return Scorecard._read_group(domain, groupby, SCORECARD_AGGREGATES)
+
+            read()  # warm-up: view SQL built, pages cached
+            recorder = Recorder(cr, keep=1)
+            env.invalidate_all()
+            with isolated(cr):
+                q0 = cr.sql_log_count
+                with recorder.record():
+                    Scorecard._read_group(domain, groupby, SCORECARD_AGGREGATES)
+                queries = cr.sql_log_count - q0
+            seconds, groups = best(read, repeat - 1 or 1)
+            with jit(cr, False):
+                seconds_jit_off, __ = best(read, repeat)
+            slowest = recorder.statements()
+            plan = explain(cr, slowest[0], recorder.jit_off) if slowest else None
+            results[label] = {
+                "seconds": seconds,
+                "seconds_jit_off": seconds_jit_off,
+                "baseline": baseline,
+                "queries": queries,
+                "groups": len(groups),
+                "baseline_rows": bare_rows,
+                "plan": plan,
+                "plan_jit_seconds": jit_total(plan),
+            }
+            log(
+                "%s: %.3f s vs %.3f s bare (%s groups)",
+                label,
+                seconds,
+                baseline,
+                len(groups),
+            )
+    return results
+
+
+# ----------------------------------------------------------------------
+# 3. SLA cron
+# ----------------------------------------------------------------------
+BARE_SLA = """
+SELECT s.id, s.res_model, s.res_id, s.deadline, s.policy_id, s.user_id
+  FROM logistics_sla_status s
+ WHERE s.state IN ('ongoing', 'warning') AND s.deadline < %(now)s;
+SELECT s.id, s.res_model, s.res_id, s.deadline, s.policy_id, s.user_id
+  FROM logistics_sla_status s
+  JOIN logistics_sla_policy p ON p.id = s.policy_id
+ WHERE s.state = 'ongoing' AND NOT COALESCE(s.warned, FALSE)
+   AND s.deadline >= %(now)s
+   AND s.deadline - make_interval(secs => p.warn_before_hours * 3600) <= %(now)s
+"""
+
+
+def measure_sla_cron(registry, repeat):
+    from odoo import fields
+
+    result = {}
+    runs = []
+    for n in range(repeat):
+        with environment(registry) as env:
+            cr = env.cr
+            now = fields.Datetime.now()
+            if n == 0:
+                cr.execute(
+                    "SELECT count(*) FROM logistics_sla_status "
+                    "WHERE state IN ('ongoing', 'warning', 'paused')"
+                )
+                result["open_statuses"] = cr.fetchone()[0]
+
+                def bare(cr=cr, now=now):
+                    fetched = 0
+                    for statement in BARE_SLA.split(";"):
+                        cr.execute(statement, {"now": now})
+                        fetched += len(cr.fetchall())
+                    return fetched
+
+                result["baseline"], result["baseline_rows"] = best(bare, 3)
+            env.flush_all()
+            recorder = Recorder(cr)
+            q0 = cr.sql_log_count
+            t0 = time.perf_counter()
+            with recorder.record():
+                handled = env["logistics.sla.status"]._cron_check_deadlines()
+                env.flush_all()
+            runs.append(time.perf_counter() - t0)
+            queries = cr.sql_log_count - q0
+            log("SLA cron run %s: %.2f s, %s statuses", n + 1, runs[-1], handled)
+    result.update(
+        seconds=min(runs),
+        runs=[round(r, 3) for r in runs],
+        queries=queries,
+        handled=handled,
+        slowest=recorder.statements(),
+        profile=recorder.summary(),
+    )
+    return result
+
+
+# ----------------------------------------------------------------------
+# 4. delivery validation
+# ----------------------------------------------------------------------
+@contextmanager
+def hooks_bypassed(env, active):
+    """Replace the addon's delivery hooks by no-ops on the registry class."""
+    cls = type(env["stock.picking"])
+    names = ("_sla_check_orders", "_star_priority_deliveries")
+    saved = {name: cls.__dict__.get(name) for name in names}
+    if active:
+        for name in names:
+            setattr(cls, name, lambda self: None)
+    try:
+        yield
+    finally:
+        if active:
+            for name, value in saved.items():
+                if value is None:
+                    delattr(cls, name)
+                else:
+                    setattr(cls, name, value)
+
+
+def measure_validation(registry):
+    """Each delivery is validated twice in a savepoint rolled back: with the
+    hooks and with them bypassed, in alternate order; the same picking is its
+    own twin."""
+    result = {"normal": [], "bypassed": [], "q_normal": [], "q_bypassed": []}
+    reached = {"normal": 0, "bypassed": 0}
+    with environment(registry, uid=ADMIN_UID) as env:
+        cr = env.cr
+        orders = env["sale.order"].search(
+            [("client_order_ref", "=", "BENCH-VALIDATION")], order="id"
+        )
+        pickings = orders.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state == "assigned"
+        ).sorted("id")
+        # the first picking, validated once each way, warms the caches
+        for n, picking in enumerate(pickings[:1] + pickings):
+            for bypass in (False, True) if n % 2 else (True, False):
+                key = "bypassed" if bypass else "normal"
+                savepoint = cr.savepoint()
+                for move in picking.move_ids:
+                    move.quantity = move.product_uom_qty
+                env.flush_all()
+                with hooks_bypassed(env, bypass):
+                    q0 = cr.sql_log_count
+                    t0 = time.perf_counter()
+                    done = picking.button_validate()
+                    env.flush_all()
+                    dt = time.perf_counter() - t0
+                    queries = cr.sql_log_count - q0
+                if done is not True:
+                    log("picking %s: validation returned %r", picking.name, done)
+                if n:
+                    result[key].append(dt)
+                    result[f"q_{key}"].append(queries)
+                    reached[key] += bool(picking.sale_id.sla_reached_on)
+                savepoint.close(rollback=True)
+    result["orders_reached"] = reached
+    for key in ("normal", "bypassed", "q_normal", "q_bypassed"):
+        result[f"median_{key}"] = statistics.median(result[key])
+    result["overhead_pct"] = 100.0 * (
+        result["median_normal"] / result["median_bypassed"] - 1
+    )
+    log(
+        "validation: %.1f ms with hooks, %.1f ms without (%+.1f %%), %s vs %s queries",
+        1000 * result["median_normal"],
+        1000 * result["median_bypassed"],
+        result["overhead_pct"],
+        result["median_q_normal"],
+        result["median_q_bypassed"],
+    )
+    return result
+
+
+# ----------------------------------------------------------------------
+# 5. partner form
+# ----------------------------------------------------------------------
+def form_specification(env):
+    """The web_read specification the web client sends when it opens the
+    partner form: every field of the arch; many2one with display_name, x2many
+    with the fields of their inline subview (40 records)."""
+    from lxml import etree
+
+    views = env["res.partner"].get_views([(False, "form")])
+    arch = etree.fromstring(views["views"]["form"]["arch"])
+    models = views["models"]
+
+    def spec_of(node, model, depth):
+        fields_info = models[model]["fields"]
+        level = len(node.xpath("ancestor-or-self::field"))
+        spec = {}
+        for field in node.xpath(f".//field[count(ancestor::field) = {level}]"):
+            name = field.get("name")
+            info = fields_info.get(name)
+            if not info:
+                continue
+            if info["type"] == "many2one":
+                spec[name] = {"fields": {"display_name": {}}}
+            elif info["type"] in ("one2many", "many2many"):
+                sub = {}
+                if depth:
+                    subviews = [v for v in field if v.tag in ("list", "kanban", "form")]
+                    if subviews:
+                        sub = spec_of(subviews[0], info["relation"], depth - 1)
+                spec[name] = {"fields": sub or {"display_name": {}}}
+                if info["type"] == "one2many" or sub:
+                    spec[name]["limit"] = 40
+            else:
+                spec[name] = {}
+        return spec
+
+    return spec_of(arch, "res.partner", 1)
+
+
+def measure_partner_form(registry, repeat):
+    result = {}
+    with environment(registry, uid=ADMIN_UID) as env:
+        cr = env.cr
+        company = env.ref("base.main_company")
+        env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+        cr.execute(
+            """
+SELECT p.commercial_partner_id, count(*)
+  FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
+ WHERE o.state = 'sale' AND p.name NOT LIKE 'Buyer%%'
+   AND p.commercial_partner_id IN (SELECT id FROM res_partner
+                                    WHERE name LIKE 'Bench Customer%%')
+ GROUP BY 1 ORDER BY 2, 1
+"""
+        )
+        rows = cr.fetchall()
+        (few, few_n), (many, many_n) = rows[0], rows[-1]
+        warm = rows[len(rows) // 2][0]
+        spec = form_specification(env)
+        result["spec_fields"] = len(spec)
+        Partner = env["res.partner"]
+        with isolated(cr):
+            Partner.browse(warm).web_read(spec)  # compiles templates, fills caches
+        for key, pid, n_orders in (("few", few, few_n), ("many", many, many_n)):
+            partner = Partner.browse(pid)
+            times, queries = [], []
+            while len(times) < repeat and sum(times) < BUDGET:
+                env.invalidate_all()
+                with isolated(cr):
+                    q0 = cr.sql_log_count
+                    t0 = time.perf_counter()
+                    partner.web_read(spec)
+                    times.append(time.perf_counter() - t0)
+                    queries.append(cr.sql_log_count - q0)
+            result[key] = {
+                "partner_id": pid,
+                "orders": n_orders,
+                "seconds": min(times),
+                "queries": queries[-1],
+            }
+            log(
+                "partner form (%s, %s orders): %.3f s, %s queries",
+                key,
+                n_orders,
+                min(times),
+                queries[-1],
+            )
+        # where the time goes: the slowest statement of the many-orders read
+        env.invalidate_all()
+        recorder = Recorder(cr, keep=2)
+        with isolated(cr), recorder.record():
+            Partner.browse(many).web_read(spec)
+        slowest = recorder.statements()
+        result["slowest"] = slowest
+        # JIT state of the slowest statement: off if the code turned it off
+        # before (the scorecard panel does, for the rest of its transaction)
+        result["plan"] = explain(cr, slowest[0], recorder.jit_off) if slowest else None
+        result["plan_jit_seconds"] = jit_total(result["plan"])
+        env.invalidate_all()
+        with jit(cr, False), isolated(cr):
+            t0 = time.perf_counter()
+            Partner.browse(many).web_read(spec)
+            result["many"]["seconds_jit_off"] = time.perf_counter() - t0
+    return result
+
+
+def main():
+    own, odoo_args = split_args()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--size", required=True)
+    parser.add_argument("--out", required=True, help="JSON result file")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--heavy-repeat",
+        type=int,
+        default=1,
+        help="runs of the regrade and of the SLA cron",
+    )
+    parser.add_argument("--only", choices=["regrade"], help=argparse.SUPPRESS)
+    args = parser.parse_args(own)
+    registry = load_registry(args.db, odoo_args)
+    out = Path(args.out)
+
+    if args.only == "regrade":
+        out.write_text(
+            json.dumps(measure_regrade(registry, args.heavy_repeat), default=str)
+        )
+        return
+
+    # the regrade first, in its own process, for a clean peak RSS
+    regrade_out = out.with_suffix(".regrade.json")
+    subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--db",
+            args.db,
+            "--size",
+            args.size,
+            "--out",
+            str(regrade_out),
+            "--heavy-repeat",
+            str(args.heavy_repeat),
+            "--only",
+            "regrade",
+            "--",
+            *odoo_args,
+        ],
+        check=True,
+    )
+    results = {"size": args.size, "db": args.db}
+    results["regrade"] = json.loads(regrade_out.read_text())
+    regrade_out.unlink()
+    results["scorecard"] = measure_scorecard(registry, args.repeat)
+    results["sla_cron"] = measure_sla_cron(registry, args.heavy_repeat)
+    results["validation"] = measure_validation(registry)
+    results["partner_form"] = measure_partner_form(registry, args.repeat)
+    out.write_text(json.dumps(results, indent=1, default=str))
+    log("results in %s", out)
+
+
+if __name__ == "__main__":
+    main()
