@@ -326,16 +326,43 @@ SELECT s.id FROM logistics_sla_status s
 
     def _escalate(self, event, now):
         if event == "failed":
-            for status in self:
-                status.write(
-                    {
-                        "state": "failed",
-                        "escalated": True,
-                        "exceeded_hours": status.policy_id._working_hours(
-                            status.deadline, now
-                        ),
-                    }
+            exceeded = [
+                SQL(
+                    "(%s, %s)",
+                    status.id,
+                    status.policy_id._working_hours(status.deadline, now),
                 )
+                for status in self
+            ]
+            self.flush_recordset()
+            # one UPDATE for the batch; the stored counts follow the state
+            self.env.cr.execute(
+                SQL(
+                    """
+UPDATE logistics_sla_status s
+   SET state = 'failed', escalated = TRUE, exceeded_hours = v.hours,
+       closed_count = 1, met_count = 0, compliance = 0,
+       write_date = %(now)s, write_uid = %(uid)s
+  FROM (VALUES %(values)s) AS v(id, hours)
+ WHERE s.id = v.id
+""",
+                    now=now,
+                    uid=self.env.uid,
+                    values=SQL(", ").join(exceeded),
+                )
+            )
+            self.invalidate_recordset(
+                [
+                    "state",
+                    "escalated",
+                    "exceeded_hours",
+                    "closed_count",
+                    "met_count",
+                    "compliance",
+                    "write_date",
+                    "write_uid",
+                ]
+            )
         else:
             self.write({"state": "warning", "warned": True})
         activity_type = self.env.ref("mail.mail_activity_data_todo")
@@ -359,7 +386,11 @@ SELECT s.id FROM logistics_sla_status s
                     )
             records._message_log_batch(bodies=bodies)
         if activities:
-            self.env["mail.activity"].sudo().create(activities)
+            # the activity and the chatter note are the alert: no e-mail per
+            # activity, which would cost a mail per status at scale
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(activities)
 
     def _responsible(self):
         if self.kind == "delivery":
