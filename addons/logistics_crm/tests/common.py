@@ -32,6 +32,32 @@ class LogisticsCrmCase(TransactionCase):
         cls.policy = cls.env["logistics.grading.policy"]._get_for_company(cls.company)
 
     @classmethod
+    def _utc_calendar(cls):
+        """A 40-hour week, 8-12 and 13-17 Monday to Friday, in UTC."""
+        return cls.env["resource.calendar"].create(
+            {
+                "name": "Warehouse 40h (UTC)",
+                "tz": "UTC",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"{day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": period,
+                        }
+                    )
+                    for day in range(5)
+                    for period, start, end in (
+                        ("morning", 8, 12),
+                        ("afternoon", 13, 17),
+                    )
+                ],
+            }
+        )
+
+    @classmethod
     def _customer(cls, name, **vals):
         return cls.env["res.partner"].create({"name": name, "is_company": True, **vals})
 

@@ -23,22 +23,7 @@ class ScorecardCase(LogisticsCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["logistics.sla.policy"].search([]).action_archive()
-        attendances = [
-            Command.create(
-                {
-                    "name": f"{d}{p}",
-                    "dayofweek": str(d),
-                    "hour_from": f,
-                    "hour_to": t,
-                    "day_period": p,
-                }
-            )
-            for d in range(5)
-            for p, f, t in (("morning", 8, 12), ("afternoon", 13, 17))
-        ]
-        calendar = cls.env["resource.calendar"].create(
-            {"name": "UTC 40h", "tz": "UTC", "attendance_ids": attendances}
-        )
+        calendar = cls._utc_calendar()
         cls.policy_sla = cls.env["logistics.sla.policy"].create(
             {
                 "name": "Default",

@@ -19,22 +19,7 @@ class SlaCase(LogisticsCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["logistics.sla.policy"].search([]).action_archive()
-        attendances = [
-            Command.create(
-                {
-                    "name": f"{day} {period}",
-                    "dayofweek": str(day),
-                    "hour_from": start,
-                    "hour_to": end,
-                    "day_period": period,
-                }
-            )
-            for day in range(5)
-            for period, start, end in (("morning", 8, 12), ("afternoon", 13, 17))
-        ]
-        cls.calendar = cls.env["resource.calendar"].create(
-            {"name": "Warehouse 40h (UTC)", "tz": "UTC", "attendance_ids": attendances}
-        )
+        cls.calendar = cls._utc_calendar()
         cls.env["resource.calendar.leaves"].create(
             {
                 "name": "Public holiday",
