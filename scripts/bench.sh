@@ -6,7 +6,7 @@
 # Environment (all optional):
 #   BENCH_SIZES   sizes to run, among S M L                  (default "S M")
 #                 S = 1,000 customers / 20,000 orders, M = 10,000 / 200,000,
-#                 L = 100,000 / 2,000,000 (make bench-l: about half an hour)
+#                 L = 100,000 / 2,000,000 (make bench-l, with S: 12 to 18 minutes)
 #   BENCH_REPEAT  runs of the fast measures, the best one counts (default 3)
 #   BENCH_TODAY   YYYY-MM-DD, end of the generated history (default: today, UTC)
 #   KEEP_DB=1     keep the databases (needs PGHOST/PGPORT/PGUSER: a throwaway
