@@ -35,3 +35,32 @@ def odoo():
         os.environ.get("ODOO_USER", "admin"),
         os.environ.get("ODOO_PASSWORD", "admin"),
     )
+
+
+CRITERIA = (
+    "revenue",
+    "margin",
+    "frequency",
+    "recency",
+    "growth",
+    "payment",
+    "potential",
+    "complaints",
+)
+
+
+@pytest.fixture(scope="session")
+def criteria():
+    """The grading criteria, each with a `weight_<criterion>` on the policy."""
+    return CRITERIA
+
+
+@pytest.fixture(scope="session")
+def grading_policy_id(odoo):
+    """The id list of the current company's grading policy, made if missing."""
+    company_id = odoo.call("res.users", "read", [odoo.uid], fields=["company_id"])[0][
+        "company_id"
+    ][0]
+    return odoo.call(
+        "logistics.grading.policy", "search", [("company_id", "=", company_id)]
+    ) or [odoo.call("logistics.grading.policy", "create", {"company_id": company_id})]

@@ -54,29 +54,12 @@ def test_bad_tier_is_refused_with_a_clear_message(odoo, values, message):
     )
 
 
-def test_bad_weights_are_refused_and_nothing_changes(odoo):
-    company_id = odoo.call("res.users", "read", [odoo.uid], fields=["company_id"])[0][
-        "company_id"
-    ][0]
-    policy_id = odoo.call(
-        "logistics.grading.policy", "search", [("company_id", "=", company_id)]
-    ) or [odoo.call("logistics.grading.policy", "create", {"company_id": company_id})]
+def test_bad_weights_are_refused_and_nothing_changes(odoo, criteria, grading_policy_id):
+    policy_id = grading_policy_id
     before = odoo.call("logistics.grading.policy", "read", policy_id)[0]
     for bad in (
         {"weight_margin": -1},
-        {
-            f"weight_{c}": 0
-            for c in (
-                "revenue",
-                "margin",
-                "frequency",
-                "recency",
-                "growth",
-                "payment",
-                "potential",
-                "complaints",
-            )
-        },
+        {f"weight_{c}": 0 for c in criteria},
     ):
         with pytest.raises(xmlrpc.client.Fault) as fault:
             odoo.call("logistics.grading.policy", "write", policy_id, bad)

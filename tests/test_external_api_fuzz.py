@@ -18,16 +18,6 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 RUN = uuid.uuid4().hex[:6]
-CRITERIA = (
-    "revenue",
-    "margin",
-    "frequency",
-    "recency",
-    "growth",
-    "payment",
-    "potential",
-    "complaints",
-)
 scores = st.floats(min_value=-50, max_value=150, allow_nan=False, width=32)
 hours = st.floats(min_value=-10, max_value=60, allow_nan=False, width=32)
 # amounts and quantities as the database keeps them: two decimals
@@ -103,14 +93,9 @@ def test_tiers(odoo):
     _report("tiers", tally.tried, tally.accepted)
 
 
-def test_grading_weights(odoo):
-    company_id = odoo.call("res.users", "read", [odoo.uid], fields=["company_id"])[0][
-        "company_id"
-    ][0]
-    policy_id = odoo.call(
-        "logistics.grading.policy", "search", [("company_id", "=", company_id)]
-    ) or [odoo.call("logistics.grading.policy", "create", {"company_id": company_id})]
-    fields = [f"weight_{c}" for c in CRITERIA] + ["window_days"]
+def test_grading_weights(odoo, criteria, grading_policy_id):
+    policy_id = grading_policy_id
+    fields = [f"weight_{c}" for c in criteria] + ["window_days"]
     original = odoo.call("logistics.grading.policy", "read", policy_id, fields=fields)[
         0
     ]
@@ -121,14 +106,14 @@ def test_grading_weights(odoo):
     @given(
         weights=st.lists(
             st.floats(min_value=-5, max_value=50, allow_nan=False, width=32),
-            min_size=len(CRITERIA),
-            max_size=len(CRITERIA),
+            min_size=len(criteria),
+            max_size=len(criteria),
         ),
         window=st.integers(min_value=-10, max_value=800),
     )
     def prop(weights, window):
         tally.tried += 1
-        vals = dict(zip((f"weight_{c}" for c in CRITERIA), weights, strict=True))
+        vals = dict(zip((f"weight_{c}" for c in criteria), weights, strict=True))
         vals["window_days"] = window
         ok, _result = _attempt(
             odoo, "logistics.grading.policy", "write", policy_id, vals
