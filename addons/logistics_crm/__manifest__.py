@@ -40,6 +40,9 @@
     ],
     "demo": ["demo/logistics_crm_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "logistics_crm/static/src/**/*",
+        ],
         "web.assets_tests": [
             "logistics_crm/static/tests/tours/**/*",
         ],

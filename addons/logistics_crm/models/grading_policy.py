@@ -4,7 +4,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -51,6 +51,27 @@ PARTNER_COLUMNS = {
 }
 
 RESULT_TABLE = "logistics_crm_grade_result"
+
+# Partner columns that a manager's tier lock owns. A regrade writes them from
+# the row as it is when the batch is written, not from the snapshot the scores
+# were computed from, so a lock set or lifted during a regrade is kept.
+LOCK_COLUMNS = (
+    "customer_tier_id",
+    "customer_tier_locked",
+    "customer_tier_lock_reason",
+    "customer_tier_lock_until",
+)
+
+# Session-level advisory lock key (first half) that serialises the regrades of
+# one company across workers and processes; the second half is the company id.
+GRADING_LOCK_KEY = 0x4C43524D  # "LCRM"
+
+# Populations above this many customers are regraded in the background by the
+# cron when a user asks for it (ir.config_parameter overrides the default).
+SYNC_LIMIT_PARAM = "logistics_crm.grading_sync_limit"
+SYNC_LIMIT_DEFAULT = 5000
+BATCH_SIZE_PARAM = "logistics_crm.grading_batch_size"
+BATCH_SIZE_DEFAULT = 5000
 
 
 class LogisticsGradingPolicy(models.Model):
@@ -111,6 +132,15 @@ class LogisticsGradingPolicy(models.Model):
     last_run_count = fields.Integer(
         string="Customers graded in last run", readonly=True, copy=False
     )
+    regrade_requested_uid = fields.Many2one(
+        "res.users",
+        string="Regrade requested by",
+        readonly=True,
+        copy=False,
+        help="Set while a regrade asked for from the screen runs in the "
+        "background; this user is notified when it is done.",
+    )
+    regrade_requested_on = fields.Datetime(readonly=True, copy=False)
 
     _company_uniq = models.Constraint(
         "UNIQUE(company_id)", "A company has one grading policy."
@@ -187,37 +217,120 @@ class LogisticsGradingPolicy(models.Model):
             )
 
     def action_compute_grades(self):
-        """Regrade every customer of the policies' companies now."""
+        """Regrade every customer of the policies' companies.
+
+        Small populations are regraded at once. Larger ones are handed to the
+        regrade cron, which commits batch by batch and notifies the user when
+        it is done, so the screen never freezes on a long regrade."""
         self._check_can_grade()
-        count = sum(policy.sudo()._compute_grades() for policy in self)
+        limit = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(SYNC_LIMIT_PARAM, SYNC_LIMIT_DEFAULT)
+        )
+        sizes = self._population_sizes()
+        background = self.filtered(lambda p: sizes.get(p.company_id.id, 0) > limit)
+        count = sum(policy.sudo()._compute_grades() for policy in self - background)
+        if background:
+            background.sudo().write(
+                {
+                    "regrade_requested_uid": self.env.uid,
+                    "regrade_requested_on": fields.Datetime.now(),
+                }
+            )
+            self.env.ref("logistics_crm.ir_cron_compute_grades").sudo()._trigger()
+            message = self.env._(
+                "%(count)s customers are being regraded in the background. You "
+                "will be notified when it is done.",
+                count=sum(sizes.get(p.company_id.id, 0) for p in background),
+            )
+            if count:
+                message = "%s %s" % (
+                    self.env._("%(count)s customers were graded.", count=count),
+                    message,
+                )
+            return self._notification(self.env._("Regrade started"), message, "info")
+        return self._notification(
+            self.env._("Customers regraded"),
+            self.env._("%(count)s customers were graded.", count=count),
+            "success",
+        )
+
+    def _notification(self, title, message, kind):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success",
-                "title": self.env._("Customers regraded"),
-                "message": self.env._("%(count)s customers were graded.", count=count),
+                "type": kind,
+                "title": title,
+                "message": message,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 
+    def _population_sizes(self):
+        """Number of customers a regrade of each policy's company grades."""
+        groups = (
+            self.env["sale.order"]
+            .sudo()
+            ._read_group(
+                [("state", "=", "sale"), ("company_id", "in", self.company_id.ids)],
+                ["company_id"],
+                ["partner_id:count_distinct"],
+            )
+        )
+        return {company.id: count for company, count in groups}
+
     @api.model
     def _cron_compute_grades(self):
-        companies = {
-            company
-            for (company,) in self.env["sale.order"]._read_group(
-                [("state", "=", "sale")], ["company_id"]
-            )
-        }
+        """Regrade the customers of every company with confirmed orders; when
+        users asked for regrades, only the companies they asked for."""
+        requested = self.sudo().search([("regrade_requested_uid", "!=", False)])
+        if requested:
+            policies = requested
+        else:
+            companies = {
+                company
+                for (company,) in self.env["sale.order"]._read_group(
+                    [("state", "=", "sale")], ["company_id"]
+                )
+            }
+            policies = self.browse()
+            for company in companies:
+                policies |= self._get_for_company(company)
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        for company in companies:
-            self._get_for_company(company)._compute_grades(commit=in_cron)
+        for policy in policies:
+            try:
+                count = policy._compute_grades(commit=in_cron)
+            except UserError as error:
+                # another worker is regrading this company right now
+                _logger.info("Regrade of %s skipped: %s", policy.company_id.name, error)
+                continue
+            requester = policy.regrade_requested_uid
+            if requester:
+                policy.write({"regrade_requested_uid": False})
+                requester._bus_send(
+                    "simple_notification",
+                    {
+                        "type": "success",
+                        "title": policy.with_context(lang=requester.lang).env._(
+                            "Customers regraded"
+                        ),
+                        "message": policy.with_context(lang=requester.lang).env._(
+                            "%(count)s customers of %(company)s were graded.",
+                            count=count,
+                            company=policy.company_id.name,
+                        ),
+                    },
+                )
+                if in_cron:
+                    self.env["ir.cron"]._commit_progress()
 
     # ------------------------------------------------------------------
     # Grading engine
     # ------------------------------------------------------------------
 
-    def _compute_grades(self, today=None, commit=False, batch_size=5000):
+    def _compute_grades(self, today=None, commit=False, batch_size=None):
         """Grade the whole customer population of the policy's company.
 
         The computation is a fixed number of SQL statements: one statement
@@ -225,17 +338,27 @@ class LogisticsGradingPolicy(models.Model):
         into a temporary table, then the results are written in batches of
         ``batch_size`` customers (history rows, chatter notes, partner values).
         With ``commit`` each batch is committed, so partner rows are never
-        locked for the whole run and a killed run simply starts again.
+        locked for the whole run. A run killed after some batches leaves those
+        customers graded; the next run finds their scores unchanged and adds
+        no second history row or chatter note for them.
+
+        Two regrades of one company never run at once (in any worker or
+        process): the second one is refused with a UserError, and a cron run
+        stops when a regrade from the screen takes over between two batches.
 
         :return: number of customers graded
         """
         self.ensure_one()
         today = today or fields.Date.context_today(self)
+        batch_size = batch_size or int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(BATCH_SIZE_PARAM, BATCH_SIZE_DEFAULT)
+        )
         cr = self.env.cr
         self.env.flush_all()
+        self._acquire_grading_lock()
         self._build_results(today)
-        cr.execute(SQL("SELECT count(*) FROM %s", SQL.identifier(RESULT_TABLE)))
-        total = cr.fetchone()[0]
         cr.execute(
             SQL(
                 "SELECT partner_id FROM %s ORDER BY partner_id",
@@ -243,14 +366,19 @@ class LogisticsGradingPolicy(models.Model):
             )
         )
         partner_ids = [row[0] for row in cr.fetchall()]
+        total = len(partner_ids)
         now = fields.Datetime.now()
         for start in range(0, total, batch_size):
             chunk = partner_ids[start : start + batch_size]
-            self._write_batch(chunk[0], chunk[-1], now)
+            self._write_batch(chunk[0], chunk[-1], now, today)
             if commit:
                 self.env["ir.cron"]._commit_progress(
                     len(chunk), remaining=total - start - len(chunk)
                 )
+                # the lock ended with the transaction: take it again, or stop
+                # if a regrade started from the screen meanwhile (it grades
+                # the whole population itself)
+                self._acquire_grading_lock()
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(RESULT_TABLE)))
         self.write({"last_run": now, "last_run_count": total})
         self.env["res.partner"].invalidate_model(
@@ -260,6 +388,26 @@ class LogisticsGradingPolicy(models.Model):
             "Graded %s customers of company %s", total, self.company_id.display_name
         )
         return total
+
+    def _acquire_grading_lock(self):
+        """Take the company's regrade lock until the end of the transaction,
+        or refuse: two regrades of one company never run at once, in any
+        worker or process."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                GRADING_LOCK_KEY,
+                self.company_id.id,
+            )
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise UserError(
+                self.env._(
+                    "Customers of %(company)s are being regraded right now. Try "
+                    "again when that regrade is done.",
+                    company=self.company_id.name,
+                )
+            )
 
     def _build_results(self, today):
         cid = self.company_id.id
@@ -483,7 +631,7 @@ UPDATE %(table)s SET
             )
         )
 
-    def _write_batch(self, first_id, last_id, now):
+    def _write_batch(self, first_id, last_id, now, today):
         """Write history, chatter notes and partner values for the results of
         customers ``first_id`` to ``last_id`` (inclusive)."""
         cr = self.env.cr
@@ -522,15 +670,48 @@ RETURNING partner_id, previous_tier_id, tier_id, score
         tier_changes = [row for row in cr.fetchall() if row[1] != row[2]]
         if tier_changes:
             self._log_tier_changes(tier_changes)
-        assignments = SQL(", ").join(
-            SQL(
-                "%(col)s = CASE WHEN r.%(src)s IS NULL "
+        ckey = str(cid)
+
+        def assign(column, source):
+            return SQL(
+                "CASE WHEN %(src)s IS NULL "
                 "THEN COALESCE(p.%(col)s, '{}'::jsonb) - %(ckey)s "
                 "ELSE COALESCE(p.%(col)s, '{}'::jsonb) "
-                "|| jsonb_build_object(%(ckey)s, r.%(src)s) END",
+                "|| jsonb_build_object(%(ckey)s, %(src)s) END",
                 col=SQL.identifier(column),
-                src=SQL.identifier(source),
-                ckey=str(cid),
+                src=source,
+                ckey=ckey,
+            )
+
+        # The lock as it is on the row now (a manager may have set or lifted
+        # it since the results were computed): a live lock keeps its tier and
+        # lock columns; otherwise the computed tier applies, unlocked.
+        live_lock = SQL(
+            "(COALESCE((p.customer_tier_locked ->> %(ckey)s)::boolean, FALSE) "
+            "AND (p.customer_tier_lock_until ->> %(ckey)s IS NULL "
+            "OR (p.customer_tier_lock_until ->> %(ckey)s)::date >= %(today)s))",
+            ckey=ckey,
+            today=today,
+        )
+        unlocked = {
+            "customer_tier_id": SQL("r.computed_tier_id"),
+            "customer_tier_locked": SQL("FALSE"),
+            "customer_tier_lock_reason": SQL("NULL::varchar"),
+            "customer_tier_lock_until": SQL("NULL::date"),
+        }
+        assignments = SQL(", ").join(
+            SQL(
+                "%s = CASE WHEN %s THEN p.%s ELSE %s END",
+                SQL.identifier(column),
+                live_lock,
+                SQL.identifier(column),
+                assign(column, unlocked[column]),
+            )
+            if column in LOCK_COLUMNS
+            else SQL(
+                "%s = %s",
+                SQL.identifier(column),
+                assign(column, SQL("r.%s", SQL.identifier(source))),
             )
             for column, source in PARTNER_COLUMNS.items()
         )

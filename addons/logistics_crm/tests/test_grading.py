@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.logistics_crm.models.grading_policy import BATCH_SIZE_PARAM
+
 from .common import LogisticsCrmCase
 
 
@@ -372,6 +374,8 @@ class TestGradingScale(LogisticsCrmCase):
         self._orders([(c, 10 * (i + 1), i + 1) for i, c in enumerate(customers)])
         self.env.flush_all()
         self.env.invalidate_all()
+        # settings are cached after their first read, whatever the population
+        self.env["ir.config_parameter"].sudo().get_param(BATCH_SIZE_PARAM)
         before = self.env.cr.sql_log_count
         self.policy._compute_grades()
         self.env.flush_all()

@@ -16,12 +16,18 @@ from ..report.scorecard_report import (
 )
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Exports of more customers than this are built in the background by a cron
+# (ir.config_parameter overrides the default).
+SYNC_LIMIT_PARAM = "logistics_crm.export_sync_limit"
+SYNC_LIMIT_DEFAULT = 300
 TARGET_FIELDS = tuple(target for target, __ in TARGETS.values())
 
 
 class LogisticsScorecardExport(models.TransientModel):
     _name = "logistics.scorecard.export"
     _description = "Customer Scorecard Export"
+    # an export built in the background stays downloadable for a day
+    _transient_max_hours = 24.0
 
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, default=lambda s: s.env.company
@@ -51,6 +57,12 @@ class LogisticsScorecardExport(models.TransientModel):
         string="Tiers",
         help="Only customers currently in these tiers.",
     )
+    state = fields.Selection(
+        [("draft", "New"), ("queued", "Preparing"), ("done", "Ready")],
+        default="draft",
+        readonly=True,
+    )
+    attachment_id = fields.Many2one("ir.attachment", string="File", readonly=True)
 
     def _default_period(self):
         today = fields.Date.context_today(self)
@@ -131,8 +143,47 @@ class LogisticsScorecardExport(models.TransientModel):
         )
 
     def action_export_xlsx(self):
-        """Build the Excel workbook (Summary, Monthly, Trend) and download it."""
+        """Build the Excel workbook (Summary, Monthly, Trend) and download it.
+
+        An export of many customers is built in the background instead: the
+        user gets a notification with a download button when it is ready."""
         self.ensure_one()
+        count = self._customer_count()
+        if not count:
+            raise self._nothing_to_export()
+        limit = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(SYNC_LIMIT_PARAM, SYNC_LIMIT_DEFAULT)
+        )
+        if count <= limit:
+            return self._download_action(self._store_xlsx())
+        self.state = "queued"
+        self.env.ref("logistics_crm.ir_cron_scorecard_exports").sudo()._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": self.env._("Export started"),
+                "message": self.env._(
+                    "The scorecards of %(count)s customers are being exported in "
+                    "the background. You will be notified with a download button "
+                    "when the file is ready.",
+                    count=count,
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _customer_count(self):
+        """Number of customers the export would list (one grouped read)."""
+        [(count,)] = self.env["logistics.customer.scorecard"]._read_group(
+            self._scorecard_domain(), [], ["partner_id:count_distinct"]
+        )
+        return count
+
+    def _store_xlsx(self):
         date_from, date_to = self._period()
         content = self._build_xlsx()
         attachment = self.env["ir.attachment"].create(
@@ -148,11 +199,55 @@ class LogisticsScorecardExport(models.TransientModel):
                 "res_id": self.id,
             }
         )
+        self.write({"state": "done", "attachment_id": attachment.id})
+        return attachment
+
+    @staticmethod
+    def _download_url(attachment):
+        return f"/web/content/{attachment.id}?download=true"
+
+    def _download_action(self, attachment):
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
+            "url": self._download_url(attachment),
             "target": "download",
         }
+
+    @api.model
+    def _cron_build_queued_exports(self):
+        """Build the exports queued from the screen, each as the user who
+        asked for it (same access rights and language), commit it and notify
+        that user."""
+        queued = self.sudo().search([("state", "=", "queued")], order="id")
+        for done, wizard in enumerate(queued, start=1):
+            user = wizard.create_uid
+            export = wizard.with_user(user).with_context(
+                lang=user.lang, allowed_company_ids=wizard.company_id.ids
+            )
+            try:
+                attachment = export._store_xlsx()
+            except UserError as error:
+                wizard.state = "draft"
+                user._bus_send(
+                    "simple_notification",
+                    {
+                        "type": "warning",
+                        "sticky": True,
+                        "title": export.env._("Scorecard export"),
+                        "message": str(error),
+                    },
+                )
+            else:
+                user._bus_send(
+                    "logistics_crm_export_ready",
+                    {
+                        "title": export.env._("Scorecard export ready"),
+                        "message": attachment.name,
+                        "url": self._download_url(attachment),
+                    },
+                )
+            if self.env.context.get("ir_cron_progress_id"):
+                self.env["ir.cron"]._commit_progress(1, remaining=len(queued) - done)
 
     # ------------------------------------------------------------------
     # Workbook
