@@ -325,6 +325,11 @@ SELECT s.id FROM logistics_sla_status s
         return total
 
     def _escalate(self, event, now):
+        self._claim(event)._escalate_claimed(event, now)
+
+    def _escalate_claimed(self, event, now):
+        if not self:
+            return
         if event == "failed":
             exceeded = [
                 SQL(
@@ -391,6 +396,31 @@ UPDATE logistics_sla_status s
             self.env["mail.activity"].sudo().with_context(
                 mail_activity_quick_update=True
             ).create(activities)
+
+    def _claim(self, event):
+        """The statuses of ``self`` still due for ``event``, locked for this
+        transaction. A status reached since the cron selected it (a delivery
+        validated, a complaint closed) is left alone, and so is one that
+        another transaction holds right now: the next run sees it again."""
+        self.flush_recordset()
+        due = (
+            SQL("s.state = 'ongoing' AND NOT COALESCE(s.warned, FALSE)")
+            if event == "warning"
+            else SQL("s.state IN ('ongoing', 'warning')")
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+SELECT s.id FROM logistics_sla_status s
+ WHERE s.id = ANY(%s) AND %s
+ ORDER BY s.id
+   FOR NO KEY UPDATE SKIP LOCKED
+""",
+                self.ids,
+                due,
+            )
+        )
+        return self.browse(row[0] for row in self.env.cr.fetchall())
 
     def _responsible(self):
         if self.kind == "delivery":

@@ -451,3 +451,65 @@ class TestSlaComplaintEscalation(SlaCase):
         self.assertEqual(activities.user_id, self.salesman)
         self.assertTrue(complaint.sla_failed)
         self.assertIn(complaint, self.Complaint.search([("sla_failed", "=", True)]))
+
+
+@tagged("post_install", "-at_install")
+class TestSlaCronResilience(SlaCase):
+    """The escalation cron commits batch by batch; a run killed after some
+    batches, or racing a delivery, has no double or stale effect."""
+
+    def _late_orders(self, count):
+        with freeze_time(at(0, 9)):
+            orders = self.env["sale.order"].browse(
+                self._goods_order(self.small).id for __ in range(count)
+            )
+        return orders, self.Status.browse(
+            self._status(order, "delivery").id for order in orders
+        )
+
+    def _effects(self, orders):
+        activities = self.env["mail.activity"]._read_group(
+            [("res_model", "=", "sale.order"), ("res_id", "in", orders.ids)],
+            ["res_id"],
+            ["__count"],
+        )
+        notes = self.env["mail.message"]._read_group(
+            [
+                ("model", "=", "sale.order"),
+                ("res_id", "in", orders.ids),
+                ("body", "ilike", "SLA breached"),
+            ],
+            ["res_id"],
+            ["__count"],
+        )
+        return dict(activities), dict(notes)
+
+    def test_run_killed_after_a_batch_resumes_without_duplicates(self):
+        orders, statuses = self._late_orders(3)
+        with freeze_time(at(10, 9)):
+            # the killed run had committed its first batch of one status
+            statuses[:1]._escalate("failed", at(10, 9))
+            self.Status._cron_check_deadlines(batch_size=1)
+            self.Status._cron_check_deadlines(batch_size=1)
+        self.assertEqual(set(statuses.mapped("state")), {"failed"})
+        activities, notes = self._effects(orders)
+        self.assertEqual(activities, dict.fromkeys(orders.ids, 1))
+        self.assertEqual(notes, dict.fromkeys(orders.ids, 1))
+
+    def test_status_reached_after_selection_is_not_escalated(self):
+        """The cron picked the overdue statuses, then a warehouse user
+        validated one delivery (late) before the cron's batch was written:
+        that status keeps the outcome of the delivery and gets no alert."""
+        orders, statuses = self._late_orders(2)
+        delivered, late = orders
+        with freeze_time(at(10, 9)):
+            selected = statuses.sudo()  # what the cron selected
+            self._deliver(delivered.picking_ids)
+            selected._escalate("failed", at(10, 9))
+        closed = self._status(delivered, "delivery")
+        self.assertEqual(closed.reached_on, at(10, 9))
+        self.assertFalse(closed.escalated)
+        self.assertTrue(self._status(late, "delivery").escalated)
+        activities, notes = self._effects(orders)
+        self.assertEqual(activities, {late.id: 1})
+        self.assertEqual(notes, {late.id: 1})
