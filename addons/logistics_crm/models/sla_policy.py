@@ -1,4 +1,6 @@
+from bisect import bisect_left, bisect_right
 from datetime import timedelta
+from itertools import accumulate
 
 import pytz
 
@@ -173,6 +175,52 @@ class LogisticsSlaPolicy(models.Model):
         if not (start and end) or end <= start:
             return 0.0
         return self.calendar_id.get_work_duration_data(start, end)["hours"]
+
+    def _working_hours_batch(self, periods):
+        """Working hours of the policy's calendar in each ``(start, end)`` of
+        ``periods`` (naive UTC datetimes), as a list in the same order.
+
+        The same figures as :meth:`_working_hours`, but the calendar's work
+        intervals (attendances minus leaves) are read once for the span of
+        all periods, then each period is summed with two binary searches."""
+        self.ensure_one()
+        valid = [(s, e) for s, e in periods if s and e and e > s]
+        if not valid:
+            return [0.0] * len(periods)
+        utc = pytz.utc
+        span_start = utc.localize(min(s for s, __ in valid))
+        span_end = utc.localize(max(e for __, e in valid))
+        intervals = [
+            (
+                start.astimezone(utc).replace(tzinfo=None),
+                stop.astimezone(utc).replace(tzinfo=None),
+            )
+            for start, stop, __ in self.calendar_id._work_intervals_batch(
+                span_start, span_end
+            )[False]
+        ]
+        starts = [start for start, __ in intervals]
+        stops = [stop for __, stop in intervals]
+        # cumulative[i]: hours in the first i intervals
+        cumulative = [
+            0.0,
+            *accumulate((b - a).total_seconds() / 3600 for a, b in intervals),
+        ]
+
+        def hours(start, end):
+            if not (start and end) or end <= start:
+                return 0.0
+            first = bisect_right(stops, start)  # first interval ending after start
+            last = bisect_left(starts, end)  # intervals starting before end
+            if first >= last:
+                return 0.0
+            total = cumulative[last] - cumulative[first]
+            # clip the first and the last overlapping intervals to the period
+            total -= max((start - starts[first]).total_seconds(), 0) / 3600
+            total -= max((stops[last - 1] - end).total_seconds(), 0) / 3600
+            return total
+
+        return [hours(start, end) for start, end in periods]
 
     def _match_target(self, priority, complaint_type):
         return next(

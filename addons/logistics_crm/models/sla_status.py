@@ -331,14 +331,15 @@ SELECT s.id FROM logistics_sla_status s
         if not self:
             return
         if event == "failed":
-            exceeded = [
-                SQL(
-                    "(%s, %s)",
-                    status.id,
-                    status.policy_id._working_hours(status.deadline, now),
+            exceeded = []
+            for policy, statuses in self.grouped("policy_id").items():
+                hours = policy._working_hours_batch(
+                    [(status.deadline, now) for status in statuses]
                 )
-                for status in self
-            ]
+                exceeded += [
+                    SQL("(%s, %s)", status.id, value)
+                    for status, value in zip(statuses, hours, strict=True)
+                ]
             self.flush_recordset()
             # one UPDATE for the batch; the stored counts follow the state
             self.env.cr.execute(

@@ -513,3 +513,29 @@ class TestSlaCronResilience(SlaCase):
         activities, notes = self._effects(orders)
         self.assertEqual(activities, {late.id: 1})
         self.assertEqual(notes, {late.id: 1})
+
+    def test_batched_working_hours_match_the_calendar(self):
+        """The cron sums overdue working time for a whole batch from one read
+        of the calendar; it must agree with the calendar's own figure for
+        every period: inside a day, across lunch, nights, the weekend and the
+        public holiday, and for empty or reversed periods."""
+        moments = [
+            at(0, 7),
+            at(0, 9, 15),
+            at(0, 12, 30),
+            at(0, 16, 45),
+            at(1, 3),
+            at(4, 11),
+            at(5, 10),
+            at(7, 10),
+            at(8, 8, 20),
+            at(12, 17, 30),
+        ]
+        periods = [(a, b) for a in moments for b in moments] + [(None, at(1, 9))]
+        batched = self.key_policy._working_hours_batch(periods)
+        single = [self.key_policy._working_hours(a, b) for a, b in periods]
+        self.assertEqual([round(h, 6) for h in batched], [round(h, 6) for h in single])
+        # Monday 9:00 to the Tuesday after: 7 + 4 x 8 + 0 (holiday) + 1 hours
+        self.assertEqual(
+            self.key_policy._working_hours_batch([(at(0, 9), at(8, 9))]), [40.0]
+        )
