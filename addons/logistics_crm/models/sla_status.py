@@ -95,7 +95,7 @@ class LogisticsSlaStatus(models.Model):
 
     @api.depends("kind", "res_model", "res_id")
     def _compute_display_name(self):
-        kinds = dict(KINDS)
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
         for status in self:
             record = status.sale_order_id or status.complaint_id
             status.display_name = f"{kinds[status.kind]}: {record.display_name}"
@@ -432,7 +432,7 @@ SELECT s.id FROM logistics_sla_status s
         return self.complaint_id.user_id
 
     def _escalation_text(self, event):
-        kind = dict(KINDS)[self.kind]
+        kind = dict(self._fields["kind"]._description_selection(self.env))[self.kind]
         deadline = fields.Datetime.context_timestamp(self, self.deadline)
         when = deadline.strftime("%Y-%m-%d %H:%M")
         if event == "failed":
