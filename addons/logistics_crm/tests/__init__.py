@@ -10,5 +10,7 @@ from . import test_sla
 from . import test_scorecard_outputs
 from . import test_scorecard
 from . import test_scorecard_portal
+from . import test_access_matrix
 from . import test_i18n
 from . import test_tour_zh
+from . import test_multicompany
