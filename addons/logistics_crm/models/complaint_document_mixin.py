@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class LogisticsComplaintDocumentMixin(models.AbstractModel):
@@ -13,6 +13,7 @@ class LogisticsComplaintDocumentMixin(models.AbstractModel):
         groups="logistics_crm.logistics_crm_group_user",
     )
 
+    @api.depends_context("allowed_company_ids")
     def _compute_complaint_count(self):
         counts = self.env["logistics.complaint"]._count_for(self)
         for record in self:

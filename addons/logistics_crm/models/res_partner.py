@@ -276,6 +276,7 @@ class ResPartner(models.Model):
                 partner.commercial_partner_id.id, 0
             )
 
+    @api.depends_context("allowed_company_ids")
     def _compute_complaint_stats(self):
         Complaint = self.env["logistics.complaint"]
         commercial = self.commercial_partner_id
@@ -428,7 +429,8 @@ class ResPartner(models.Model):
 
         Scores are relative, so the whole population of each company is
         regraded, whatever the recordset: the current companies, plus the
-        companies in which the partners of ``self`` have confirmed orders.
+        companies in which the partners of ``self`` have confirmed orders and
+        that the user may work in.
         """
         companies = self.env.companies
         if self:
@@ -443,14 +445,16 @@ class ResPartner(models.Model):
                     ["company_id"],
                 )
             )
-            companies |= self.env["res.company"].browse(
-                company.id for (company,) in groups
+            companies |= (
+                self.env["res.company"].browse(company.id for (company,) in groups)
+                & self.env.user.company_ids
             )
         Policy = self.env["logistics.grading.policy"]
         policies = Policy.browse()
         for company in companies:
             policies |= Policy._get_for_company(company)
-        return policies.with_env(self.env).action_compute_grades()
+        env = self.with_context(allowed_company_ids=companies.ids).env
+        return policies.with_env(env).action_compute_grades()
 
     def action_view_grade_history(self):
         self.ensure_one()

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .sla_status import STATES
 
@@ -42,6 +42,7 @@ class SaleOrder(models.Model):
     sla_in_full = fields.Boolean(string="In Full", readonly=True, copy=False)
     sla_otif = fields.Boolean(string="OTIF", readonly=True, copy=False)
 
+    @api.depends("sla_status_ids.state")
     def _compute_sla_state(self):
         for order in self:
             status = order.sudo().sla_status_ids.filtered(

@@ -5,7 +5,7 @@ from itertools import accumulate
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
 
@@ -170,6 +170,22 @@ class LogisticsSlaPolicy(models.Model):
         )[False]
         end = max((stop for _start, stop, _meta in intervals), default=local_day)
         return end.astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        used = (
+            self.env["logistics.sla.status"]
+            .sudo()
+            ._read_group([("policy_id", "in", self.ids)], ["policy_id"])
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "SLA policy %(policy)s has measured deliveries or complaints; "
+                    "archive it instead of deleting it, to keep their history.",
+                    policy=used[0][0].name,
+                )
+            )
 
     def _working_hours(self, start, end):
         if not (start and end) or end <= start:

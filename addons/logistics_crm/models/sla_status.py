@@ -41,7 +41,9 @@ class LogisticsSlaStatus(models.Model):
         related="partner_id.customer_tier_id", string="Customer Tier"
     )
     company_id = fields.Many2one("res.company", required=True, index=True)
-    policy_id = fields.Many2one("logistics.sla.policy", required=True, index=True)
+    policy_id = fields.Many2one(
+        "logistics.sla.policy", required=True, index=True, ondelete="restrict"
+    )
     target_id = fields.Many2one("logistics.sla.target", ondelete="set null")
     user_id = fields.Many2one("res.users", string="Responsible")
     kind = fields.Selection(KINDS, required=True, index=True)

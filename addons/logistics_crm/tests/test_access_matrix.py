@@ -40,8 +40,9 @@ MATRIX = {
 # The buttons: which roles may use them (everyone else gets an AccessError or
 # a UserError, and nothing changes).
 ACTIONS = {
-    # other_co is refused: customer A's orders are in company 1 only
-    "partner_compute_grades": ("manager",),
+    # other_co regrades its own company only: customer A's orders are in
+    # company 1, which that user cannot work in
+    "partner_compute_grades": ("manager", "other_co"),
     "policy_compute_grades": ("manager",),
     "tier_lock": ("manager", "other_co"),
     "tier_unlock": ("manager", "other_co"),
@@ -56,10 +57,8 @@ ACTIONS = {
 
 
 # Cells that fail for a known bug, asserted as such so that the fix shows:
-# /my/scorecard answers 500 to a customer with a delivery in the period, as the
-# template's '%.1f %%' is stored as '%.1f %' (ir.ui.view reads '%%' in arch
-# files as '%'): ValueError "incomplete format". Remove once the view is fixed.
-KNOWN_BUGS = {("/my/scorecard", "portal_a"): 500}
+# {(url, role): status}. None at present.
+KNOWN_BUGS = {}
 
 
 class _Undo(Exception):

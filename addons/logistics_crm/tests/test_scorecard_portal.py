@@ -29,6 +29,17 @@ class TestScorecardPortal(HttpCase, LogisticsCrmCase):
             )
             cls._orders([(company, amount, 5), (company, amount, 40)])
             cls.customers[key], cls.logins[key] = company, f"lcrm_portal_{key}"
+        # one of Alpha's orders delivered on time and in full
+        cls.env["sale.order"].search(
+            [("partner_id", "=", cls.customers["a"].id)], limit=1
+        ).write(
+            {
+                "sla_reached_on": cls.env.cr.now(),
+                "sla_on_time": True,
+                "sla_in_full": True,
+                "sla_otif": True,
+            }
+        )
         cls.env["logistics.complaint"].create(
             {"name": "Late", "partner_id": cls.customers["b"].id}
         )
@@ -39,6 +50,8 @@ class TestScorecardPortal(HttpCase, LogisticsCrmCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("Alpha Shipper", response.text)
         self.assertNotIn("Beta Shipper", response.text)
+        # the month of the delivery shows its on-time and OTIF rates
+        self.assertIn("100.0 %", response.text)
         self.assertIn("Download PDF", response.text)
         home = self.url_open("/my/home")
         self.assertIn("/my/scorecard", home.text)

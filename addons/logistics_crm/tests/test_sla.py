@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, freeze_time, new_test_user, tagged
 
 from .common import LogisticsCrmCase
@@ -194,6 +194,18 @@ class TestSlaPolicies(SlaCase):
             self.default_policy.target_ids.response_hours = -4
         self.assertEqual(self.Policy.search_count([("name", "=", "Bad")]), 0)
         self.assertEqual(self.default_policy.target_ids.response_hours, 8)
+
+    def test_policy_with_history_is_archived_not_deleted(self):
+        unused = self.Policy.create({"name": "Unused", "calendar_id": self.calendar.id})
+        unused.unlink()
+        self.assertFalse(unused.exists())
+        order = self._goods_order(self.small)
+        self.assertEqual(self._status(order, "delivery").policy_id, self.default_policy)
+        with self.assertRefused(UserError, "archive it instead"):
+            self.default_policy.unlink()
+        self.assertTrue(self.default_policy.exists())
+        self.default_policy.action_archive()
+        self.assertEqual(self._status(order, "delivery").policy_id, self.default_policy)
 
 
 @tagged("post_install", "-at_install")
