@@ -217,7 +217,7 @@ SELECT ((g.partner_id::bigint * 1200
        pol.id AS policy_id,
        pol.on_time_target, pol.otif_target, pol.fill_rate_target,
        pol.damage_rate_max,
-       {", ".join(f"g.{c}" for c in COUNTS)},
+       {", ".join(self._count_column(c) for c in COUNTS)},
        {rates}
   FROM grouped g
   JOIN res_partner rp ON rp.id = g.partner_id
@@ -246,6 +246,13 @@ SELECT ((g.partner_id::bigint * 1200
         LIMIT 1
   ) pol ON TRUE
 """
+
+    def _count_column(self, column):
+        # the union's sums are numeric: integer counts are cast back, so that
+        # their sums read as integers ("22 orders", not "22.0")
+        if self._fields[column].type == "integer":
+            return f"g.{column}::int AS {column}"
+        return f"g.{column}"
 
     @api.model
     def _kpis(self, domain):

@@ -275,6 +275,8 @@ class TestScorecardScreens(ScorecardCase):
             kpis, lines = self.Scorecard._panel_lines(self.a, self.company)
             html = self.a.scorecard_html
         self.assertEqual(kpis["order_count"], 3)
+        self.assertIsInstance(kpis["order_count"], int)
+        self.assertIn("3 orders", html)  # a count, not "3.0 orders"
         by_label = {line["label"]: line for line in lines}
         self.assertAlmostEqual(by_label["On time"]["value"], 200 / 3)
         self.assertEqual(by_label["On time"]["target"], 90)
@@ -303,3 +305,5 @@ class TestScorecardScreens(ScorecardCase):
         self.assertIn("Alpha Freight", dashboard.worst_on_time_html)
         action = self.env["logistics.crm.dashboard"]._action_open()
         self.assertEqual(action["res_model"], "logistics.crm.dashboard")
+        # the breadcrumb names the screen, not the record
+        self.assertEqual(dashboard.display_name, "Dashboard")

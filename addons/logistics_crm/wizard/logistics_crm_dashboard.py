@@ -13,6 +13,10 @@ class LogisticsCrmDashboard(models.TransientModel):
     at_risk_html = fields.Html(compute="_compute_dashboard", sanitize=False)
     worst_on_time_html = fields.Html(compute="_compute_dashboard", sanitize=False)
 
+    def _compute_display_name(self):
+        for dashboard in self:
+            dashboard.display_name = self.env._("Dashboard")
+
     @api.model
     def _action_open(self):
         return {
