@@ -189,6 +189,20 @@ print(os.path.dirname(os.path.abspath(r.__file__)))'
     log "Odoo $ODOO_VERSION: ${ODOO_CMD[*]}"
 }
 
+# addon_depends: print the addon's manifest depends, comma separated.
+addon_depends() {
+    "$ODOO_PY" -c '
+import ast, sys
+print(",".join(ast.literal_eval(open(sys.argv[1]).read()).get("depends", [])))
+' "$ADDON_DIR/__manifest__.py" || die "cannot read the depends of $ADDON_DIR/__manifest__.py"
+}
+
+# uniq_csv LIST...: join comma-separated lists, without duplicates, in order.
+uniq_csv() {
+    local IFS=,
+    tr ',' '\n' <<<"$*" | awk 'NF && !seen[$0]++' | paste -sd, -
+}
+
 # --- PostgreSQL ------------------------------------------------------------
 # pg_bindir: print the directory holding initdb/pg_ctl (highest version).
 pg_bindir() {
