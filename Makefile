@@ -12,6 +12,8 @@ export ODOO_HOME ODOO_PYTHON
 #   make test TEST_TAGS=/logistics_crm:TestGrading KEEP_DB=1 SKIP_LINT=1
 #   make run DB=lcrm_demo PORT=8070 UPDATE=1
 #   make lint FIX=1
+#   make test-odoo BASELINE=1 UPSTREAM_SUITES="sale stock" CONFIRM=0
+#   make test SKIP_LIFECYCLE=1
 #   PGHOST/PGPORT/PGUSER/PGPASSWORD  use that PostgreSQL server
 #   TMP_PG=1      start a private PostgreSQL even if one answers
 #   ODOO_ARGS     extra Odoo options (make test ODOO_ARGS=--log-level=test)
@@ -22,10 +24,11 @@ export ODOO_HOME ODOO_PYTHON
 help: ## show this help
 	@echo "Targets:"
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
-		awk 'BEGIN {FS = ":.*## "} {printf "  make %-6s %s\n", $$1, $$2}'
+		awk 'BEGIN {FS = ":.*## "} {printf "  make %-14s %s\n", $$1, $$2}'
 	@echo
 	@echo "Variables: ODOO_HOME=$(ODOO_HOME) ODOO_PYTHON=$(ODOO_PYTHON)"
-	@echo "  test: TEST_TAGS=/logistics_crm KEEP_DB=1 SKIP_LINT=1 ODOO_ARGS=..."
+	@echo "  test: TEST_TAGS=/logistics_crm KEEP_DB=1 SKIP_LINT=1 SKIP_LIFECYCLE=1 ODOO_ARGS=..."
+	@echo "  test-odoo: BASELINE=1 (re-measure scripts/upstream_known_failures.txt) UPSTREAM_SUITES=... CONFIRM=0"
 	@echo "  run:  DB=logistics_crm PORT=8069 HTTP_INTERFACE=127.0.0.1 UPDATE=1 ODOO_ARGS=..."
 	@echo "  lint: FIX=1"
 	@echo "  PostgreSQL: PGHOST PGPORT PGUSER PGPASSWORD to use a server, TMP_PG=1 to force a private one"
@@ -33,8 +36,16 @@ help: ## show this help
 run: ## serve Odoo with logistics_crm and demo data on http://localhost:8069
 	@bash scripts/run.sh
 
-test: ## lint, then the addon's Odoo tests on a fresh database, then tests/ with pytest
+test: ## lint, the addon's Odoo tests on a fresh database, tests/ with pytest, then make test-lifecycle
 	@bash scripts/test.sh
+
+.PHONY: test-odoo test-lifecycle
+
+test-odoo: ## Odoo's sale/stock/sale_stock/sale_margin/portal tests with the addon, against the upstream baseline
+	@bash scripts/test_odoo.sh
+
+test-lifecycle: ## install on a database with sales data, upgrade, uninstall, reinstall; check each step
+	@bash scripts/lifecycle.sh
 
 lint: ## ruff, pylint-odoo and OCA's module checks on addons/logistics_crm
 	@bash scripts/lint.sh

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # make test: lint, then install logistics_crm on a fresh database with the
 # addon's Odoo tests, then (if tests/test_*.py exist at the repository root)
-# run pytest against a live Odoo server on that database.
+# run pytest against a live Odoo server on that database, then the module
+# lifecycle checks (scripts/lifecycle.sh: install on a database with sales
+# data, upgrade, uninstall, reinstall) on the same PostgreSQL.
 #
 # Environment (all optional):
 #   TEST_TAGS   Odoo --test-tags                       (default /logistics_crm)
 #   KEEP_DB=1   keep the test database (needs a PostgreSQL reached through
 #               PGHOST/PGPORT/PGUSER: a throwaway cluster dies with the run)
 #   SKIP_LINT=1 skip scripts/lint.sh
+#   SKIP_LIFECYCLE=1  skip scripts/lifecycle.sh (make test-lifecycle)
 #   ODOO_ARGS   extra options for Odoo, e.g. ODOO_ARGS=--log-level=test
 #   plus ODOO_HOME, ODOO_PYTHON, PG*, TMP_PG=1 (see scripts/lib.sh)
 set -euo pipefail
@@ -126,6 +129,16 @@ if ((${#top_tests[@]})); then
     fi
 fi
 
+# --- 3. module lifecycle: install, upgrade, uninstall, reinstall -----------
+lifecycle_problem=""
+if [[ "${SKIP_LIFECYCLE:-0}" != 1 ]]; then
+    # PG* now point at the server used above: the lifecycle database goes there
+    lifecycle_rc=0
+    TMP_PG=0 bash "$REPO_ROOT/scripts/lifecycle.sh" || lifecycle_rc=$?
+    ((lifecycle_rc == 0)) ||
+        lifecycle_problem="module lifecycle checks failed (status $lifecycle_rc; make test-lifecycle, logs in .logs/lifecycle-*.log)"
+fi
+
 # --- summary -----------------------------------------------------------------
 n_bad=$((n_failed + n_errors))
 n_passed=$((n_total - n_bad - n_skipped))
@@ -141,6 +154,7 @@ if ((${#problems[@]})); then
     fi
 fi
 [[ -z "$pytest_problem" ]] || printf 'FAILED: %s\n' "$pytest_problem" >&2
+[[ -z "$lifecycle_problem" ]] || printf 'FAILED: %s\n' "$lifecycle_problem" >&2
 if [[ "$keep_db" == 1 ]] && ! ((PG_THROWAWAY)); then
     log "kept database $db (data dir $data_dir)"
 fi
@@ -148,6 +162,6 @@ log "Odoo log: $odoo_log; took $((SECONDS - t_start)) s"
 skipped=""
 ((n_skipped == 0)) || skipped=", $n_skipped skipped"
 printf 'odoo: %d passed, %d failed%s\n' "$n_passed" "$n_bad" "$skipped"
-if ((${#problems[@]})) || [[ -n "$pytest_problem" ]]; then
+if ((${#problems[@]})) || [[ -n "$pytest_problem$lifecycle_problem" ]]; then
     exit 1
 fi
