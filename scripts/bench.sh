@@ -20,10 +20,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-cd "$REPO_ROOT"
-t_start=$SECONDS
-[[ -f "$ADDON_DIR/__manifest__.py" ]] ||
-    die "addon not found: $ADDON_DIR/__manifest__.py is missing"
+start_run
 
 read -r -a sizes <<<"${BENCH_SIZES:-S M}"
 ((${#sizes[@]})) || die "BENCH_SIZES is empty"

@@ -419,3 +419,12 @@ tools_venv() {
     rm -f "$piplog"
     printf '%s\n' "$want" >"$stamp"
 }
+
+# start_run: what every entry script does first: work from the repository
+# root, start the clock (t_start) and make sure the addon is there.
+start_run() {
+    cd "$REPO_ROOT"
+    t_start=$SECONDS
+    [[ -f "$ADDON_DIR/__manifest__.py" ]] ||
+        die "addon not found: $ADDON_DIR/__manifest__.py is missing"
+}

@@ -25,10 +25,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-cd "$REPO_ROOT"
-t_start=$SECONDS
-[[ -f "$ADDON_DIR/__manifest__.py" ]] ||
-    die "addon not found: $ADDON_DIR/__manifest__.py is missing"
+start_run
 check_py="$REPO_ROOT/scripts/lifecycle_check.py"
 read -r -a extra_args <<<"${ODOO_ARGS:-}"
 logdir="$REPO_ROOT/.logs"

@@ -17,10 +17,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-cd "$REPO_ROOT"
-t_start=$SECONDS
-[[ -f "$ADDON_DIR/__manifest__.py" ]] ||
-    die "addon not found: $ADDON_DIR/__manifest__.py is missing"
+start_run
 
 if [[ "${SKIP_LINT:-0}" != 1 ]]; then
     bash "$REPO_ROOT/scripts/lint.sh" || die "lint failed (SKIP_LINT=1 skips it)"

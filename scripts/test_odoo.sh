@@ -32,10 +32,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-cd "$REPO_ROOT"
-t_start=$SECONDS
-[[ -f "$ADDON_DIR/__manifest__.py" ]] ||
-    die "addon not found: $ADDON_DIR/__manifest__.py is missing"
+start_run
 
 baseline=${BASELINE:-0}
 confirm=${CONFIRM:-1}
