@@ -309,14 +309,13 @@ class LogisticsGradingPolicy(models.Model):
             requester = policy.regrade_requested_uid
             if requester:
                 policy.write({"regrade_requested_uid": False})
+                env = policy.with_context(lang=requester.lang).env
                 requester._bus_send(
                     "simple_notification",
                     {
                         "type": "success",
-                        "title": policy.with_context(lang=requester.lang).env._(
-                            "Customers regraded"
-                        ),
-                        "message": policy.with_context(lang=requester.lang).env._(
+                        "title": env._("Customers regraded"),
+                        "message": env._(
                             "%(count)s customers of %(company)s were graded.",
                             count=count,
                             company=policy.company_id.name,
