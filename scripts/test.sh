@@ -11,6 +11,9 @@
 #               PGHOST/PGPORT/PGUSER: a throwaway cluster dies with the run)
 #   SKIP_LINT=1 skip scripts/lint.sh
 #   SKIP_LIFECYCLE=1  skip scripts/lifecycle.sh (make test-lifecycle)
+#   SKIP_PYTEST=1     skip the repository-level tests/ (pytest against a server)
+#   LOG_NAME    name of the Odoo log under .logs/ (default odoo-test), so that
+#               two runs at once keep separate logs
 #   ODOO_ARGS   extra options for Odoo, e.g. ODOO_ARGS=--log-level=test
 #   plus ODOO_HOME, ODOO_PYTHON, PG*, TMP_PG=1 (see scripts/lib.sh)
 set -euo pipefail
@@ -32,8 +35,8 @@ keep_db=${KEEP_DB:-0}
 read -r -a extra_args <<<"${ODOO_ARGS:-}"
 logdir="$REPO_ROOT/.logs"
 mkdir -p "$logdir"
-odoo_log="$logdir/odoo-test.log"
-server_log="$logdir/odoo-server.log"
+odoo_log="$logdir/${LOG_NAME:-odoo-test}.log"
+server_log="$logdir/${LOG_NAME:-odoo-test}-server.log"
 
 if [[ "$keep_db" == 1 ]]; then
     if ((PG_THROWAWAY)); then
@@ -100,7 +103,7 @@ pytest_problem=""
 shopt -s nullglob
 top_tests=(tests/test_*.py tests/*/test_*.py)
 shopt -u nullglob
-if ((${#top_tests[@]})); then
+if ((${#top_tests[@]})) && [[ "${SKIP_PYTEST:-0}" != 1 ]]; then
     state=$(psql -X -q -t -A -d "$db" \
         -c "SELECT state FROM ir_module_module WHERE name = '$ADDON'" 2>/dev/null || true)
     if [[ "$state" != installed ]]; then
