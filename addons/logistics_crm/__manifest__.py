@@ -20,6 +20,8 @@
         "views/customer_tier_views.xml",
         "views/grading_policy_views.xml",
         "views/grade_history_views.xml",
+        "wizard/logistics_tier_lock_wizard_views.xml",
+        "wizard/logistics_customer_potential_wizard_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",

@@ -2,7 +2,7 @@
 file one."""
 
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.fields import Domain
 from odoo.http import request
 from odoo.tools import plaintext2html
@@ -32,8 +32,11 @@ class LogisticsCrmPortal(CustomerPortal):
 
     def _prepare_complaints_domain(self):
         # record rules already restrict portal users; the explicit domain keeps
-        # an employee's own /my page to their own company's complaints too
-        return Domain("commercial_partner_id", "=", self._complaint_customer().id)
+        # an employee's own /my page to their own company's complaints too.
+        # Complaints received by e-mail show once an employee confirms them.
+        return Domain(
+            "commercial_partner_id", "=", self._complaint_customer().id
+        ) & Domain("to_confirm", "=", False)
 
     def _complaint_order_domain(self):
         return Domain(
@@ -176,6 +179,9 @@ class LogisticsCrmPortal(CustomerPortal):
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
+        if complaint_sudo.to_confirm:
+            # not even with a token: the sender may not be the customer
+            return request.redirect("/my")
         values = {
             "page_name": "complaint",
             "complaint": complaint_sudo,
@@ -209,10 +215,16 @@ class LogisticsCrmPortal(CustomerPortal):
 
     @staticmethod
     def _to_id(value):
+        """The id in a form value, -1 when it is not one: only plain ASCII
+        digits within PostgreSQL's integer range (``str.isdigit`` also accepts
+        '²' or Arabic-Indic digits, which ``int`` refuses or reads)."""
         value = (value or "").strip()
         if not value:
             return False
-        return int(value) if value.isdigit() else -1
+        if not (value.isascii() and value.isdigit()) or len(value) > 10:
+            return -1
+        number = int(value)
+        return number if number <= 2**31 - 1 else -1
 
     def _complaint_validate(self, form):
         """Return ``(vals, errors)``: the values to create the complaint with,
@@ -274,7 +286,10 @@ class LogisticsCrmPortal(CustomerPortal):
     )
     def portal_complaint_new(self, **form):
         Complaint = request.env["logistics.complaint"]
-        if not Complaint.has_access("create"):
+        # customers read their complaints but may not create or write them
+        # through the ORM: the form creates one with only the fields a
+        # customer chooses, validated by _complaint_validate
+        if not Complaint.has_access("read"):
             return request.redirect("/my")
         if request.httprequest.method != "POST":
             return request.render(
@@ -284,11 +299,9 @@ class LogisticsCrmPortal(CustomerPortal):
         if not errors:
             try:
                 with request.env.cr.savepoint():
-                    # as the customer: the access rights and the record rule
-                    # allow creating their own complaints only
-                    complaint = Complaint.create(vals)
+                    complaint = Complaint.sudo().create(vals)
                 return request.redirect(complaint.access_url)
-            except ValidationError as error:
+            except UserError as error:
                 errors = {"form": error.args[0]}
         return request.render(
             "logistics_crm.portal_complaint_new",

@@ -43,6 +43,13 @@ class LogisticsScorecardPortal(CustomerPortal):
             order="date:month",
         )
         kpis, lines = Scorecard.sudo()._panel_lines(partner.sudo(), request.env.company)
+        # revenue and margin are the company's internal figures: the page gets
+        # the figures the customer may read, never more
+        kpis = {
+            fname: value
+            for fname, value in kpis.items()
+            if Scorecard._has_field_access(Scorecard._fields[fname], "read")
+        }
         values = self._prepare_portal_layout_values()
         values.update(
             {

@@ -28,6 +28,7 @@ class LogisticsComplaint(models.Model):
     _order = "priority desc, date_reported desc, id desc"
     _rec_names_search = ["name", "reference"]
     _primary_email = "email_from"
+    _check_company_auto = True
 
     name = fields.Char(string="Subject", required=True, tracking=True)
     reference = fields.Char(
@@ -48,10 +49,19 @@ class LogisticsComplaint(models.Model):
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
-        required=True,
         index=True,
         tracking=True,
-        help="Who complained.",
+        help="Who complained. Required, except on a complaint received by "
+        "e-mail that is still to confirm.",
+    )
+    to_confirm = fields.Boolean(
+        default=False,
+        copy=False,
+        index=True,
+        tracking=True,
+        help="Received by e-mail: the sender's address proves nothing. Until an "
+        "employee links the customer and confirms it, the complaint counts in no "
+        "grade, scorecard or SLA figure and the customer portal does not show it.",
     )
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id", store=True, index=True
@@ -95,7 +105,11 @@ class LogisticsComplaint(models.Model):
         "('move_type', '=', 'out_invoice'), ('company_id', '=', company_id)]",
     )
     complaint_type_id = fields.Many2one(
-        "logistics.complaint.type", string="Type", tracking=True, index=True
+        "logistics.complaint.type",
+        string="Type",
+        tracking=True,
+        index=True,
+        check_company=True,
     )
     is_damage = fields.Boolean(related="complaint_type_id.is_damage", store=True)
     priority = fields.Selection(PRIORITIES, default="1", tracking=True, index=True)
@@ -107,6 +121,7 @@ class LogisticsComplaint(models.Model):
         group_expand="_read_group_stage_ids",
         default=lambda self: self._default_stage(),
         ondelete="restrict",
+        check_company=True,
     )
     is_closed = fields.Boolean(related="stage_id.is_closed", store=True)
     user_id = fields.Many2one(
@@ -118,7 +133,9 @@ class LogisticsComplaint(models.Model):
         domain="[('share', '=', False)]",
     )
     description = fields.Html()
-    root_cause_id = fields.Many2one("logistics.complaint.cause", tracking=True)
+    root_cause_id = fields.Many2one(
+        "logistics.complaint.cause", tracking=True, check_company=True
+    )
     responsibility = fields.Selection(RESPONSIBILITY, tracking=True)
     resolution = fields.Text(tracking=True)
     corrective_action = fields.Text()
@@ -168,13 +185,21 @@ class LogisticsComplaint(models.Model):
         return domain if True in value else ~domain
 
     @api.model
-    def _default_stage(self):
-        return self.env["logistics.complaint.stage"].search([], limit=1)
+    def _default_stage(self, company=None):
+        """The first stage of ``company`` (default: the current one), its own
+        or shared."""
+        company = company or self.env.company
+        stage = (
+            self.env["logistics.complaint.stage"]
+            .sudo()
+            .search([("company_id", "in", [company.id, False])], limit=1)
+        )
+        return stage.sudo(False)
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
-        # every stage is a kanban column, even when empty
-        return stages.search([("id", "!=", False)])
+        # every stage of the companies worked in is a kanban column, even empty
+        return stages.search([("company_id", "in", [*self.env.companies.ids, False])])
 
     @api.depends("partner_id.email")
     def _compute_email_from(self):
@@ -217,6 +242,18 @@ class LogisticsComplaint(models.Model):
     def _onchange_root_cause_id(self):
         if self.root_cause_id.responsibility and not self.responsibility:
             self.responsibility = self.root_cause_id.responsibility
+
+    @api.constrains("partner_id", "to_confirm")
+    def _check_partner(self):
+        for complaint in self:
+            if not complaint.partner_id and not complaint.to_confirm:
+                raise ValidationError(
+                    self.env._(
+                        "Complaint %(complaint)s needs a customer: only a complaint "
+                        "received by e-mail and still to confirm may have none.",
+                        complaint=complaint.display_name,
+                    )
+                )
 
     @api.constrains("damaged_qty", "claim_amount", "compensation_amount")
     def _check_amounts(self):
@@ -319,31 +356,54 @@ class LogisticsComplaint(models.Model):
                 )
                 if tier.complaint_priority:
                     vals["priority"] = tier.complaint_priority
+            if "stage_id" not in vals and "default_stage_id" not in self.env.context:
+                vals["stage_id"] = self._default_stage(company).id
         complaints = super().create(vals_list)
         self.env["logistics.sla.status"]._start_complaints(complaints)
         complaints.filtered("stage_id.is_closed")._on_closed()
         return complaints
 
     def write(self, vals):
+        confirming = self.browse()
+        if "to_confirm" in vals:
+            if vals["to_confirm"] and not all(self.mapped("to_confirm")):
+                raise UserError(
+                    self.env._(
+                        "A confirmed complaint cannot be sent back to confirmation; "
+                        "cancel it instead."
+                    )
+                )
+            if not vals["to_confirm"]:
+                confirming = self.filtered("to_confirm")
         if "stage_id" not in vals:
-            return super().write(vals)
-        before = {c.id: c.stage_id for c in self}
-        result = super().write(vals)
-        if self.stage_id.is_closed:
-            self.filtered(lambda c: not before[c.id].is_closed)._on_closed()
+            result = super().write(vals)
         else:
-            self.filtered(lambda c: before[c.id].is_closed).date_closed = False
-        self._sla_stage_changed(before)
+            before = {c.id: c.stage_id for c in self}
+            result = super().write(vals)
+            if self.stage_id.is_closed:
+                self.filtered(lambda c: not before[c.id].is_closed)._on_closed()
+            else:
+                self.filtered(lambda c: before[c.id].is_closed).date_closed = False
+            self._sla_stage_changed(before)
+        if confirming:
+            confirming._start_sla_on_confirm()
         return result
+
+    def _start_sla_on_confirm(self):
+        """Start the SLA clocks of complaints just confirmed, from the date
+        they were reported, then apply the stage they have reached meanwhile
+        as if they had just left the first stage."""
+        self.env["logistics.sla.status"]._start_complaints(self)
+        self._sla_stage_changed({c.id: self._default_stage(c.company_id) for c in self})
 
     def _sla_stage_changed(self, before):
         now = fields.Datetime.now()
-        first_stage = self._default_stage()
         for complaint in self:
             statuses = complaint.sudo().sla_status_ids
             old, new = before[complaint.id], complaint.stage_id
             if not statuses or old == new:
                 continue
+            first_stage = self._default_stage(complaint.company_id)
             if new.is_cancelled:
                 statuses.filtered(lambda s: s.state in OPEN_STATES).unlink()
                 continue
@@ -358,18 +418,19 @@ class LogisticsComplaint(models.Model):
 
     def _message_post_after_hook(self, message, msg_vals):
         result = super()._message_post_after_hook(message, msg_vals)
-        if message.message_type in ("comment", "email") and not (
-            message.subtype_id.internal or message.is_internal
+        author = message.sudo().author_id
+        if (
+            message.message_type in ("comment", "email")
+            and not (message.subtype_id.internal or message.is_internal)
+            and author
+            and not author.partner_share
         ):
-            # an answer to the customer: public, and not written by the customer
-            for complaint in self.filtered(
-                lambda c: (
-                    message.author_id.commercial_partner_id != c.commercial_partner_id
-                )
-            ):
-                complaint.sudo().sla_status_ids.filtered(
-                    lambda s: s.kind == "response"
-                )._reach(message.date)
+            # an answer to the customer: public, and written by an employee
+            # (partner_share is False for partners of internal users only), not
+            # by the customer or a third party in copy
+            self.sudo().sla_status_ids.filtered(lambda s: s.kind == "response")._reach(
+                message.date
+            )
         return result
 
     def _on_closed(self):
@@ -384,6 +445,7 @@ class LogisticsComplaint(models.Model):
         for complaint in self.filtered(
             lambda c: (
                 not c.stage_id.is_cancelled
+                and not c.to_confirm
                 and not c.rating_ids
                 and c.partner_id
                 and c.partner_id != self.env.user.partner_id
@@ -399,16 +461,17 @@ class LogisticsComplaint(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
+        """A complaint received by e-mail. Anyone can write any ``From:``
+        header, so it is to confirm: a known sender's contact is linked (the
+        gateway matched ``author_id`` without creating one), an unknown sender
+        creates no contact and stays in ``email_from``."""
         values = dict(custom_values or {})
-        partner = self.env["res.partner"].browse(msg_dict.get("author_id"))
-        if not partner and msg_dict.get("email_from"):
-            partner = self._partner_find_from_emails_single(
-                [msg_dict["email_from"]], no_create=False
-            )
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
         values.setdefault("name", msg_dict.get("subject") or self.env._("No subject"))
         values.setdefault("partner_id", partner.id)
         values.setdefault("description", msg_dict.get("body"))
         values.setdefault("user_id", False)
+        values["to_confirm"] = True
         return super(
             LogisticsComplaint, self.with_context(default_user_id=False)
         ).message_new(msg_dict, custom_values=values)
@@ -436,10 +499,31 @@ class LogisticsComplaint(models.Model):
             "views": [(False, "form")],
         }
 
+    def action_confirm_intake(self):
+        """Confirm complaints received by e-mail once the customer is linked:
+        they then count in grades, scorecards and SLA compliance (their SLA
+        clocks start from the reporting date) and show on the customer's
+        portal. Needs the right to edit the complaints."""
+        self.check_access("write")
+        to_confirm = self.filtered("to_confirm")
+        missing = to_confirm.filtered(lambda c: not c.partner_id)
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Link the customer of %(complaints)s before confirming: an "
+                    "e-mail address alone does not prove who complains.",
+                    complaints=", ".join(missing.mapped("display_name")),
+                )
+            )
+        to_confirm.write({"to_confirm": False})
+        return True
+
     def action_create_credit_note(self):
         """Credit the compensation to the customer, as a draft credit note
-        linked to the complaint's invoice; open it when it already exists."""
+        linked to the complaint's invoice; open it when it already exists.
+        Needs the right to edit the complaint, and invoicing rights."""
         self.ensure_one()
+        self.check_access("write")
         if self.credit_note_id:
             return self._open(
                 "account.move", self.credit_note_id, self.env._("Credit Note")
@@ -488,8 +572,10 @@ class LogisticsComplaint(models.Model):
 
     def action_create_return(self):
         """Open Odoo's return wizard on the delivery; the return it creates is
-        linked to the complaint. Open the return when it already exists."""
+        linked to the complaint. Open the return when it already exists.
+        Needs the right to edit the complaint, and inventory rights."""
         self.ensure_one()
+        self.check_access("write")
         if self.return_picking_id:
             return self._open(
                 "stock.picking", self.return_picking_id, self.env._("Return")

@@ -22,3 +22,9 @@ class LogisticsComplaintCause(models.Model):
         help="Who usually bears this cause; proposed on complaints that use it.",
     )
     description = fields.Text(translate=True)
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Leave empty to share the cause with every company; only settings "
+        "administrators change shared causes.",
+    )

@@ -26,3 +26,9 @@ class LogisticsComplaintStage(models.Model):
         "its SLA clocks stop; the deadline moves out when they resume.",
     )
     description = fields.Text(translate=True)
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Leave empty to share the stage with every company; only settings "
+        "administrators change shared stages.",
+    )

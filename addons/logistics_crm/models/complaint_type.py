@@ -15,5 +15,8 @@ class LogisticsComplaintType(models.Model):
     )
     description = fields.Text(translate=True)
     company_id = fields.Many2one(
-        "res.company", help="Leave empty to share the type with every company."
+        "res.company",
+        index=True,
+        help="Leave empty to share the type with every company; only settings "
+        "administrators change shared types.",
     )

@@ -488,6 +488,7 @@ WITH orders AS (
       LEFT JOIN logistics_complaint_stage s ON s.id = c.stage_id
      WHERE c.company_id = %(cid)s
        AND c.active
+       AND c.to_confirm IS NOT TRUE
        AND c.date_reported::date BETWEEN %(start)s AND %(today)s
        AND NOT COALESCE(s.is_cancelled, FALSE)
      GROUP BY c.commercial_partner_id

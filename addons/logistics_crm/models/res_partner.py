@@ -35,6 +35,11 @@ LOCK_FIELDS = (
 )
 # Written by the grading engine only; users edit the lock fields at most.
 PROTECTED_FIELDS = frozenset(PARTNER_COLUMNS)
+# The grade is the company's internal view of a customer: only Logistics CRM
+# users read it. The tier itself stays readable by every employee (its badge
+# shows on orders, deliveries and invoices).
+GRADING_GROUP = "logistics_crm.logistics_crm_group_user"
+MANAGER_GROUP = "logistics_crm.logistics_crm_group_manager"
 
 
 class ResPartner(models.Model):
@@ -47,6 +52,7 @@ class ResPartner(models.Model):
         readonly=True,
         help="Weighted mean of the criteria sub-scores (0-100), each sub-score "
         "being the customer's percent rank among the company's customers.",
+        groups=GRADING_GROUP,
     )
     customer_tier_id = fields.Many2one(
         "logistics.customer.tier",
@@ -60,15 +66,22 @@ class ResPartner(models.Model):
         string="Computed Tier",
         company_dependent=True,
         readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_tier_color = fields.Integer(
         related="customer_tier_id.color", string="Tier Color"
     )
     customer_tier_locked = fields.Boolean(
-        string="Tier Locked", company_dependent=True, tracking=True
+        string="Tier Locked",
+        company_dependent=True,
+        tracking=True,
+        groups=GRADING_GROUP,
     )
     customer_tier_lock_reason = fields.Char(
-        string="Lock Reason", company_dependent=True, tracking=True
+        string="Lock Reason",
+        company_dependent=True,
+        tracking=True,
+        groups=GRADING_GROUP,
     )
     customer_tier_lock_until = fields.Date(
         string="Locked Until",
@@ -76,11 +89,13 @@ class ResPartner(models.Model):
         tracking=True,
         help="The lock is lifted by the first regrade after this date. Leave "
         "empty to lock until unlocked by hand.",
+        groups=GRADING_GROUP,
     )
     customer_tier_mismatch = fields.Boolean(
         string="Tier differs from computed",
         compute="_compute_customer_tier_mismatch",
         search="_search_customer_tier_mismatch",
+        groups=GRADING_GROUP,
     )
     customer_potential = fields.Selection(
         POTENTIAL,
@@ -89,39 +104,62 @@ class ResPartner(models.Model):
         tracking=True,
         help="Salespeople's estimate of the business the customer could bring; "
         "one of the grading criteria.",
+        groups=GRADING_GROUP,
     )
     customer_lifecycle = fields.Selection(
-        LIFECYCLE, string="Lifecycle", company_dependent=True, readonly=True
+        LIFECYCLE,
+        string="Lifecycle",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_rfm = fields.Char(
         string="RFM",
         company_dependent=True,
         readonly=True,
         help="Recency, frequency and monetary quintiles, 5 being the best.",
+        groups=GRADING_GROUP,
     )
     customer_rfm_segment = fields.Selection(
-        RFM_SEGMENTS, string="RFM Segment", company_dependent=True, readonly=True
+        RFM_SEGMENTS,
+        string="RFM Segment",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_graded_on = fields.Datetime(
-        string="Graded On", company_dependent=True, readonly=True
+        string="Graded On", company_dependent=True, readonly=True, groups=GRADING_GROUP
     )
     customer_revenue = fields.Float(
-        string="Revenue (window)", company_dependent=True, readonly=True
+        string="Revenue (window)",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_margin = fields.Float(
-        string="Margin (window)", company_dependent=True, readonly=True
+        string="Margin (window)",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_order_count = fields.Integer(
-        string="Orders (window)", company_dependent=True, readonly=True
+        string="Orders (window)",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_recency_days = fields.Integer(
-        string="Days Since Last Order", company_dependent=True, readonly=True
+        string="Days Since Last Order",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_growth = fields.Float(
         string="Revenue Growth",
         company_dependent=True,
         readonly=True,
         help="(second half revenue - first half revenue) / max(first half, 1).",
+        groups=GRADING_GROUP,
     )
     customer_overdue_ratio = fields.Float(
         string="Overdue Ratio",
@@ -129,33 +167,61 @@ class ResPartner(models.Model):
         readonly=True,
         help="Overdue unpaid amount of the window's posted invoices divided by "
         "their invoiced amount.",
+        groups=GRADING_GROUP,
     )
     customer_revenue_score = fields.Float(
-        string="Revenue Sub-score", company_dependent=True, readonly=True
+        string="Revenue Sub-score",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_margin_score = fields.Float(
-        string="Margin Sub-score", company_dependent=True, readonly=True
+        string="Margin Sub-score",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_frequency_score = fields.Float(
-        string="Frequency Sub-score", company_dependent=True, readonly=True
+        string="Frequency Sub-score",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_recency_score = fields.Float(
-        string="Recency Sub-score", company_dependent=True, readonly=True
+        string="Recency Sub-score",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_growth_score = fields.Float(
-        string="Growth Sub-score", company_dependent=True, readonly=True
+        string="Growth Sub-score",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_payment_score = fields.Float(
-        string="Payment Sub-score", company_dependent=True, readonly=True
+        string="Payment Sub-score",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_potential_score = fields.Float(
-        string="Potential Sub-score", company_dependent=True, readonly=True
+        string="Potential Sub-score",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_complaint_ratio = fields.Float(
-        string="Complaints per Order", company_dependent=True, readonly=True
+        string="Complaints per Order",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     customer_complaint_score = fields.Float(
-        string="Complaints Sub-score", company_dependent=True, readonly=True
+        string="Complaints Sub-score",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
     )
     complaint_count = fields.Integer(
         string="Complaints",
@@ -193,30 +259,36 @@ class ResPartner(models.Model):
         groups="logistics_crm.logistics_crm_group_user",
     )
     customer_grading_policy_id = fields.Many2one(
-        "logistics.grading.policy", compute="_compute_customer_grading_policy_id"
+        "logistics.grading.policy",
+        compute="_compute_customer_grading_policy_id",
+        groups=GRADING_GROUP,
     )
     customer_grade_history_count = fields.Integer(
-        compute="_compute_customer_grade_history_count"
+        compute="_compute_customer_grade_history_count", groups=GRADING_GROUP
     )
     customer_weight_revenue = fields.Float(
-        compute="_compute_customer_grading_policy_id"
+        compute="_compute_customer_grading_policy_id", groups=GRADING_GROUP
     )
-    customer_weight_margin = fields.Float(compute="_compute_customer_grading_policy_id")
+    customer_weight_margin = fields.Float(
+        compute="_compute_customer_grading_policy_id", groups=GRADING_GROUP
+    )
     customer_weight_frequency = fields.Float(
-        compute="_compute_customer_grading_policy_id"
+        compute="_compute_customer_grading_policy_id", groups=GRADING_GROUP
     )
     customer_weight_recency = fields.Float(
-        compute="_compute_customer_grading_policy_id"
+        compute="_compute_customer_grading_policy_id", groups=GRADING_GROUP
     )
-    customer_weight_growth = fields.Float(compute="_compute_customer_grading_policy_id")
+    customer_weight_growth = fields.Float(
+        compute="_compute_customer_grading_policy_id", groups=GRADING_GROUP
+    )
     customer_weight_payment = fields.Float(
-        compute="_compute_customer_grading_policy_id"
+        compute="_compute_customer_grading_policy_id", groups=GRADING_GROUP
     )
     customer_weight_potential = fields.Float(
-        compute="_compute_customer_grading_policy_id"
+        compute="_compute_customer_grading_policy_id", groups=GRADING_GROUP
     )
     customer_weight_complaints = fields.Float(
-        compute="_compute_customer_grading_policy_id"
+        compute="_compute_customer_grading_policy_id", groups=GRADING_GROUP
     )
 
     @api.model
@@ -226,6 +298,19 @@ class ResPartner(models.Model):
             *PARTNER_COLUMNS,
             "customer_potential",
         ]
+
+    def _convert_fields_to_values(self, field_names):
+        # Contacts mirror their commercial partner's grade whoever triggers the
+        # sync (an import of contacts by a purchase manager, say), although
+        # only Logistics CRM users may read it.
+        grades = [f for f in field_names if self._fields[f].groups == GRADING_GROUP]
+        if not grades or self.env.su:
+            return super()._convert_fields_to_values(field_names)
+        values = super()._convert_fields_to_values(
+            [f for f in field_names if f not in grades]
+        )
+        values.update(super(ResPartner, self.sudo())._convert_fields_to_values(grades))
+        return values
 
     @api.depends_context("company")
     @api.depends("customer_tier_id", "customer_tier_computed_id")
@@ -280,7 +365,10 @@ class ResPartner(models.Model):
     def _compute_complaint_stats(self):
         Complaint = self.env["logistics.complaint"]
         commercial = self.commercial_partner_id
-        base = Domain("commercial_partner_id", "in", commercial.ids)
+        # a complaint received by e-mail counts once an employee confirms it
+        base = Domain("commercial_partner_id", "in", commercial.ids) & Domain(
+            "to_confirm", "=", False
+        )
 
         def count(domain):
             return dict(
@@ -321,8 +409,22 @@ class ResPartner(models.Model):
                 {"kpis": kpis, "lines": lines, "partner": partner},
             )
 
+    def _check_logistics_crm_group(self, group=GRADING_GROUP):
+        if self.env.su or self.env.user.has_group(group):
+            return
+        if group == MANAGER_GROUP:
+            message = self.env._("Only Logistics CRM administrators can do this.")
+        else:
+            message = self.env._(
+                "Only Logistics CRM users see customer grades, scorecards and "
+                "complaints."
+            )
+        raise AccessError(message)
+
     def action_view_scorecard(self):
+        """Open the customer's KPI scorecard (Logistics CRM users)."""
         self.ensure_one()
+        self._check_logistics_crm_group()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "logistics_crm.logistics_customer_scorecard_action"
         )
@@ -333,7 +435,9 @@ class ResPartner(models.Model):
         return action
 
     def action_recompute_sla_deadlines(self):
-        """Apply the customer's current SLA policy to its open statuses."""
+        """Apply the customer's current SLA policy to its open statuses
+        (Logistics CRM administrators)."""
+        self._check_logistics_crm_group(MANAGER_GROUP)
         statuses = self.env["logistics.sla.status"].search(
             [
                 ("partner_id", "in", self.commercial_partner_id.ids),
@@ -343,7 +447,9 @@ class ResPartner(models.Model):
         return statuses._recompute_deadlines()
 
     def action_view_complaints(self):
+        """Open the customer's complaints (Logistics CRM users)."""
         self.ensure_one()
+        self._check_logistics_crm_group()
         return self.env["logistics.complaint"]._action_for(
             self.commercial_partner_id, {"partner_id": self.id}
         )
@@ -388,10 +494,24 @@ class ResPartner(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                given = {f for f in PROTECTED_FIELDS.intersection(vals) if vals[f]}
+                if given:
+                    self._check_grade_write_access(given)
+        return super().create(vals_list)
+
     def write(self, vals):
         protected = PROTECTED_FIELDS.intersection(vals)
         if protected and not self.env.su:
             self._check_grade_write_access(protected)
+        # A contact mirrors the grade of its commercial partner, lock included.
+        # When it becomes a commercial entity itself, it starts ungraded.
+        detached = self.browse()
+        if "parent_id" in vals or "is_company" in vals:
+            detached = self.filtered(lambda p: p.commercial_partner_id != p)
         if (
             "customer_tier_locked" in vals
             and not vals["customer_tier_locked"]
@@ -405,24 +525,48 @@ class ResPartner(models.Model):
                 super(ResPartner, partners).write(
                     dict(unlock, customer_tier_id=computed.id)
                 )
-            return True
-        return super().write(vals)
+            result = True
+        else:
+            result = super().write(vals)
+        detached = detached.filtered(lambda p: p.commercial_partner_id == p)
+        if detached:
+            detached._reset_customer_grades(keep=protected)
+        return result
 
     def _check_grade_write_access(self, fnames):
-        commercial = self.filtered(lambda p: p == p.commercial_partner_id)
-        if not commercial:
-            return  # contacts only mirror their commercial partner's grade
+        """Refuse to write the grade fields ``fnames`` unless the user may:
+        nobody sets a computed grade, and only Logistics CRM administrators set
+        a tier lock. Whether the partner is a contact or a company does not
+        matter: contacts receive their commercial partner's grade as superuser
+        (see ``_fields_sync``)."""
         if fnames - set(LOCK_FIELDS):
             raise AccessError(
                 self.env._("Customer grades are computed; they cannot be edited.")
             )
-        if not self.env.user.has_group("logistics_crm.logistics_crm_group_manager"):
+        if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(
                 self.env._(
                     "Only Logistics CRM administrators can lock or change a "
                     "customer's tier."
                 )
             )
+
+    def _reset_customer_grades(self, keep=()):
+        """Empty the grade of ``self`` in every company, but the fields of
+        ``keep``."""
+        columns = [fname for fname in PARTNER_COLUMNS if fname not in keep]
+        self.flush_recordset(columns)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET %s WHERE id IN %s",
+                SQL(", ").join(
+                    SQL("%s = NULL", SQL.identifier(column)) for column in columns
+                ),
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(columns)
+        self.modified(columns)
 
     def action_compute_grades(self):
         """Regrade all customers of the affected companies.
@@ -457,7 +601,9 @@ class ResPartner(models.Model):
         return policies.with_env(env).action_compute_grades()
 
     def action_view_grade_history(self):
+        """Open the customer's grade history (Logistics CRM users)."""
         self.ensure_one()
+        self._check_logistics_crm_group()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "logistics_crm.logistics_grade_history_action"
         )

@@ -1,6 +1,7 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -18,6 +19,21 @@ STATES = [
     ("failed", "Failed"),
 ]
 OPEN_STATES = ("ongoing", "warning", "paused")
+# the documents measured: model -> (field linking it, kinds of status)
+DOCUMENTS = {
+    "sale.order": ("sale_order_id", ("delivery",)),
+    "logistics.complaint": ("complaint_id", ("response", "resolution")),
+}
+# what a status measures, set by the engine when it starts the clock
+ENGINE_FIELDS = (
+    "res_model",
+    "res_id",
+    "sale_order_id",
+    "complaint_id",
+    "partner_id",
+    "company_id",
+    "kind",
+)
 
 
 class LogisticsSlaStatus(models.Model):
@@ -26,27 +42,37 @@ class LogisticsSlaStatus(models.Model):
     _order = "deadline, id"
     _rec_name = "kind"
 
-    res_model = fields.Char(string="Document Model", required=True, index=True)
+    res_model = fields.Char(
+        string="Document Model", required=True, index=True, readonly=True
+    )
     res_id = fields.Many2oneReference(
-        string="Document", model_field="res_model", required=True, index=True
+        string="Document",
+        model_field="res_model",
+        required=True,
+        index=True,
+        readonly=True,
     )
     sale_order_id = fields.Many2one(
-        "sale.order", ondelete="cascade", index="btree_not_null"
+        "sale.order", ondelete="cascade", index="btree_not_null", readonly=True
     )
     complaint_id = fields.Many2one(
-        "logistics.complaint", ondelete="cascade", index="btree_not_null"
+        "logistics.complaint", ondelete="cascade", index="btree_not_null", readonly=True
     )
-    partner_id = fields.Many2one("res.partner", string="Customer", index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", index=True, readonly=True
+    )
     customer_tier_id = fields.Many2one(
         related="partner_id.customer_tier_id", string="Customer Tier"
     )
-    company_id = fields.Many2one("res.company", required=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True
+    )
     policy_id = fields.Many2one(
         "logistics.sla.policy", required=True, index=True, ondelete="restrict"
     )
     target_id = fields.Many2one("logistics.sla.target", ondelete="set null")
     user_id = fields.Many2one("res.users", string="Responsible")
-    kind = fields.Selection(KINDS, required=True, index=True)
+    kind = fields.Selection(KINDS, required=True, index=True, readonly=True)
     state = fields.Selection(STATES, required=True, default="ongoing", index=True)
     date_start = fields.Datetime(required=True)
     deadline = fields.Datetime(index=True)
@@ -79,6 +105,46 @@ class LogisticsSlaStatus(models.Model):
         "UNIQUE(res_model, res_id, kind)",
         "A document has one SLA status per kind.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("res_model") not in DOCUMENTS:
+                raise ValidationError(
+                    self.env._(
+                        "SLA statuses measure sales orders and complaints only, "
+                        "not %(model)s.",
+                        model=vals.get("res_model") or "-",
+                    )
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        engine_fields = sorted(set(vals).intersection(ENGINE_FIELDS))
+        if engine_fields and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The document, customer, company and kind of an SLA status are "
+                    "set when its clock starts and cannot be changed "
+                    "(%(fields)s).",
+                    fields=", ".join(self._fields[f].string for f in engine_fields),
+                )
+            )
+        return super().write(vals)
+
+    @api.constrains("res_model", "res_id", "sale_order_id", "complaint_id", "kind")
+    def _check_document(self):
+        for status in self:
+            link, kinds = DOCUMENTS.get(status.res_model, (None, ()))
+            if not link or status[link].id != status.res_id or status.kind not in kinds:
+                raise ValidationError(
+                    self.env._(
+                        "SLA status %(status)s does not match its document: a "
+                        "delivery status measures a sales order, response and "
+                        "resolution statuses a complaint.",
+                        status=status.id,
+                    )
+                )
 
     @api.depends("state")
     def _compute_counts(self):
@@ -139,6 +205,11 @@ class LogisticsSlaStatus(models.Model):
 
     @api.model
     def _start_complaints(self, complaints):
+        """Give complaints their response and resolution statuses; those
+        received by e-mail start only once an employee confirms them."""
+        complaints = complaints.filtered(
+            lambda c: not c.to_confirm and c.commercial_partner_id
+        )
         Policy = self.env["logistics.sla.policy"]
         vals_list = []
         for company, company_complaints in complaints.grouped("company_id").items():

@@ -54,8 +54,13 @@ class LogisticsCustomerScorecard(models.Model):
     )
 
     order_count = fields.Integer(string="Orders", readonly=True)
-    revenue = fields.Float(readonly=True)
-    margin = fields.Float(readonly=True)
+    # the company's internal figures: customers read their service KPIs only
+    revenue = fields.Float(
+        readonly=True, groups="logistics_crm.logistics_crm_group_user"
+    )
+    margin = fields.Float(
+        readonly=True, groups="logistics_crm.logistics_crm_group_user"
+    )
     delivery_count = fields.Integer(string="Deliveries", readonly=True)
     on_time_count = fields.Integer(string="On Time", readonly=True)
     in_full_count = fields.Integer(string="In Full", readonly=True)
@@ -172,7 +177,8 @@ WITH facts AS (
            1, c.is_damage::int, 0, 0, 0, 0, 0, 0, 0
       FROM logistics_complaint c
       LEFT JOIN logistics_complaint_stage s ON s.id = c.stage_id
-     WHERE c.active AND NOT COALESCE(s.is_cancelled, FALSE)
+     WHERE c.active AND c.to_confirm IS NOT TRUE
+       AND NOT COALESCE(s.is_cancelled, FALSE)
     UNION ALL
     -- resolved complaints, by closing month
     SELECT c.company_id, c.commercial_partner_id,
@@ -182,7 +188,8 @@ WITH facts AS (
            0, 0, 0, 0, 0
       FROM logistics_complaint c
       JOIN logistics_complaint_stage s ON s.id = c.stage_id
-     WHERE c.active AND s.is_closed AND NOT COALESCE(s.is_cancelled, FALSE)
+     WHERE c.active AND c.to_confirm IS NOT TRUE
+       AND s.is_closed AND NOT COALESCE(s.is_cancelled, FALSE)
        AND c.date_closed IS NOT NULL
     UNION ALL
     -- closed SLA statuses, by month of the outcome
@@ -201,6 +208,7 @@ WITH facts AS (
       FROM rating_rating r
       JOIN logistics_complaint c ON c.id = r.res_id
      WHERE r.res_model = 'logistics.complaint' AND r.consumed AND r.rating > 0
+       AND c.to_confirm IS NOT TRUE
 ), grouped AS (
     SELECT company_id, partner_id, month, {sums}
       FROM facts

@@ -1,10 +1,10 @@
 from collections import defaultdict
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import float_compare
 
@@ -28,25 +28,60 @@ TREND_FIELDS = (
 )
 
 
+# A scorecard covers at most three years, within the century its row ids
+# number the months of (from January 2000, see the scorecard's _table_query).
+PERIOD_MAX_MONTHS = 36
+PERIOD_FIRST_DAY = date(2000, 1, 1)
+PERIOD_LAST_DAY = date(2099, 12, 31)
+
+
+def _to_date(env, value):
+    try:
+        return fields.Date.to_date(value)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            env._("The scorecard period has an invalid date: %(value)s.", value=value)
+        ) from None
+
+
 def scorecard_period(env, date_from=None, date_to=None):
     """Whole months from ``date_from``'s to ``date_to``'s, as a pair of dates.
 
     The scorecard is monthly, so a period always covers whole months. Without
-    dates it is the trailing 12 months, this one included."""
+    dates it is the trailing 12 months, this one included. A period that ends
+    before it starts, lasts more than ``PERIOD_MAX_MONTHS`` months or leaves
+    the years the scorecard covers is refused with a ValidationError."""
     today = fields.Date.context_today(env.user)
-    date_to = fields.Date.to_date(date_to) or today
-    date_from = fields.Date.to_date(date_from) or date_to + relativedelta(
-        months=-11, day=1
-    )
+    date_to = _to_date(env, date_to) or today
+    date_from = _to_date(env, date_from) or date_to + relativedelta(months=-11, day=1)
     if date_to < date_from:
-        raise UserError(
+        raise ValidationError(
             env._(
                 "The scorecard period ends (%(end)s) before it starts (%(start)s).",
                 start=date_from,
                 end=date_to,
             )
         )
-    return date_from + relativedelta(day=1), date_to + relativedelta(day=31)
+    if date_from < PERIOD_FIRST_DAY or date_to > PERIOD_LAST_DAY:
+        raise ValidationError(
+            env._(
+                "The scorecard period must lie between %(first)s and %(last)s.",
+                first=PERIOD_FIRST_DAY,
+                last=PERIOD_LAST_DAY,
+            )
+        )
+    start, end = date_from + relativedelta(day=1), date_to + relativedelta(day=31)
+    if (end.year - start.year) * 12 + end.month - start.month >= PERIOD_MAX_MONTHS:
+        raise ValidationError(
+            env._(
+                "A scorecard covers at most %(max)s months: shorten the period "
+                "from %(start)s to %(end)s.",
+                max=PERIOD_MAX_MONTHS,
+                start=start,
+                end=end,
+            )
+        )
+    return start, end
 
 
 def period_months(date_from, date_to):
@@ -93,6 +128,7 @@ class ReportCustomerScorecard(models.AbstractModel):
             .browse(docids)
             .commercial_partner_id.with_company(company)
         )
+        self._check_scorecard_access(partners, company)
         totals, monthly = self._scorecard_kpis(partners, company, date_from, date_to)
         by_type, by_cause, complaints = self._scorecard_complaints(
             partners, company, date_from, date_to
@@ -103,7 +139,7 @@ class ReportCustomerScorecard(models.AbstractModel):
         scorecards = []
         for partner in partners:
             policy = partner.sla_policy_id
-            kpis = totals.get(partner, empty)
+            kpis = self._readable_kpis(totals.get(partner, empty))
             targets = {
                 rate: policy[target] if policy else None
                 for rate, (target, __) in TARGETS.items()
@@ -140,6 +176,56 @@ class ReportCustomerScorecard(models.AbstractModel):
             "date_to": date_to,
             "scorecards": scorecards,
         }
+
+    @api.model
+    def _readable_kpis(self, kpis):
+        """The KPIs of ``kpis`` that the user may read. The PDF a customer
+        downloads from the portal is rendered as superuser, but shows the
+        customer's service KPIs only, never revenue or margin."""
+        Scorecard = self.env["logistics.customer.scorecard"].sudo(False)
+        return {
+            fname: value
+            for fname, value in kpis.items()
+            if Scorecard._has_field_access(Scorecard._fields[fname], "read")
+        }
+
+    @api.model
+    def _check_scorecard_access(self, partners, company):
+        """Refuse the scorecards the user may not read: the report is the
+        company's internal view (revenue included), and a salesperson limited
+        to his own documents sees his customers' and unassigned ones only.
+
+        The scorecard's record rules decide, tried on one virtual scorecard row
+        per customer, so that a customer without activity is refused alike."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group("logistics_crm.logistics_crm_group_user"):
+            raise AccessError(
+                self.env._("Only Logistics CRM users can print customer scorecards.")
+            )
+        Scorecard = self.env["logistics.customer.scorecard"].with_company(company)
+        rows = Scorecard.concat(
+            *(
+                Scorecard.new(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "user_id": partner.user_id.id,
+                        "tier_id": partner.customer_tier_id.id,
+                    }
+                )
+                for partner in partners
+            )
+        )
+        rules = self.env["ir.rule"]._compute_domain(Scorecard._name, "read")
+        refused = (rows - rows.filtered_domain(rules)).partner_id
+        if refused:
+            raise AccessError(
+                self.env._(
+                    "You are not allowed to see the scorecard of %(customers)s.",
+                    customers=", ".join(refused.mapped("display_name")),
+                )
+            )
 
     @api.model
     def _scorecard_kpis(self, partners, company, date_from, date_to):
@@ -182,6 +268,7 @@ class ReportCustomerScorecard(models.AbstractModel):
                 datetime.combine(date_to + relativedelta(days=1), time.min),
             )
             & Domain("stage_id", "not any", [("is_cancelled", "=", True)])
+            & Domain("to_confirm", "=", False)
         )
         by_type, by_cause = defaultdict(list), defaultdict(list)
         for groups, fname in (

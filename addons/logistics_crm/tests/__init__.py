@@ -7,6 +7,7 @@ from . import test_grading_background
 from . import test_complaint
 from . import test_complaint_portal
 from . import test_sla
+from . import test_security_complaint
 from . import test_scorecard_outputs
 from . import test_scorecard
 from . import test_scorecard_portal
@@ -14,3 +15,5 @@ from . import test_access_matrix
 from . import test_i18n
 from . import test_tour_zh
 from . import test_multicompany
+from . import test_security_reports
+from . import test_security_partner

@@ -25,16 +25,25 @@ MATRIX = {
     "logistics.customer.tier": ("r", "r", "rcwu", "", "", ""),
     "logistics.grading.policy": ("", "r", "rcwu", "", "", ""),
     "logistics.grade.history": ("", "r", "ru", "", "", ""),
-    "logistics.complaint": ("", "rcw", "rcwu", "rc", "", ""),
+    # customers file complaints through the portal form only (see
+    # test_security_complaint.py), never through the ORM
+    "logistics.complaint": ("", "rcw", "rcwu", "r", "", ""),
     "logistics.complaint.type": ("r", "r", "rcwu", "r", "r", ""),
-    "logistics.complaint.stage": ("r", "r", "rcwu", "r", "r", "rcwu"),
-    "logistics.complaint.cause": ("r", "r", "rcwu", "", "", "rcwu"),
+    # the sample stage and cause are company 1's: company 2 neither sees nor
+    # changes them
+    "logistics.complaint.stage": ("r", "r", "rcwu", "r", "r", ""),
+    "logistics.complaint.cause": ("r", "r", "rcwu", "", "", ""),
     "logistics.sla.policy": ("r", "r", "rcwu", "", "", ""),
     "logistics.sla.target": ("r", "r", "rcwu", "", "", ""),
     "logistics.sla.status": ("", "r", "rwu", "", "", ""),
     "logistics.customer.scorecard": ("", "r", "r", "r", "", ""),
-    "logistics.crm.dashboard": ("", "rcw", "rcw", "", "", ""),
-    "logistics.scorecard.export": ("", "rcwu", "rcwu", "", "", ""),
+    # the sample wizards are the manager's: other users create their own only
+    "logistics.crm.dashboard": ("", "c", "rcw", "", "", ""),
+    "logistics.scorecard.export": ("", "c", "rcwu", "", "", ""),
+    # the sample lock and potential wizards are the manager's, in company 1:
+    # administrators lock tiers, users set potentials, each in his own wizard
+    "logistics.tier.lock.wizard": ("", "", "rcw", "", "", ""),
+    "logistics.customer.potential.wizard": ("", "c", "rcw", "", "", ""),
 }
 
 # The buttons: which roles may use them (everyone else gets an AccessError or
@@ -138,10 +147,10 @@ class AccessMatrixCase(LogisticsCrmCase):
             {"name": "Matrix type", "company_id": cls.company.id}
         )
         cls.stage = cls.env["logistics.complaint.stage"].create(
-            {"name": "Matrix stage", "sequence": 99}
+            {"name": "Matrix stage", "sequence": 99, "company_id": cls.company.id}
         )
         cls.cause = cls.env["logistics.complaint.cause"].create(
-            {"name": "Matrix cause"}
+            {"name": "Matrix cause", "company_id": cls.company.id}
         )
         cls.sla_policy = cls.env["logistics.sla.policy"].create(
             {
@@ -202,6 +211,16 @@ class AccessMatrixCase(LogisticsCrmCase):
         )
         manager_env = cls.env(user=cls.users["manager"])
         cls.dashboard = manager_env["logistics.crm.dashboard"].create({})
+        cls.lock_wizard = manager_env["logistics.tier.lock.wizard"].create(
+            {
+                "partner_id": cls.customer["a"].id,
+                "tier_id": cls.tier_d.id,
+                "reason": "Matrix",
+            }
+        )
+        cls.potential_wizard = manager_env[
+            "logistics.customer.potential.wizard"
+        ].create({"partner_id": cls.customer["a"].id, "potential": "high"})
         cls.export = manager_env["logistics.scorecard.export"].create(
             {"partner_ids": [Command.set(cls.customer["a"].ids)]}
         )
@@ -282,13 +301,13 @@ class TestAccessMatrix(AccessMatrixCase):
             "logistics.complaint.stage": (
                 self.stage,
                 "name",
-                lambda: {"name": "New stage", "sequence": 98},
+                lambda: {"name": "New stage", "sequence": 98, "company_id": company},
                 {"name": "Renamed"},
             ),
             "logistics.complaint.cause": (
                 self.cause,
                 "name",
-                lambda: {"name": "New cause"},
+                lambda: {"name": "New cause", "company_id": company},
                 {"name": "Renamed"},
             ),
             "logistics.sla.policy": (
@@ -342,6 +361,27 @@ class TestAccessMatrix(AccessMatrixCase):
                     "date_to": today,
                 },
                 {"date_to": today},
+            ),
+            "logistics.tier.lock.wizard": (
+                self.lock_wizard,
+                "reason",
+                lambda: {
+                    "partner_id": self.customer["a"].id,
+                    "company_id": company,
+                    "tier_id": self.tier_d.id,
+                    "reason": "Created in the matrix",
+                },
+                {"reason": "Renamed"},
+            ),
+            "logistics.customer.potential.wizard": (
+                self.potential_wizard,
+                "potential",
+                lambda: {
+                    "partner_id": self.customer["a"].id,
+                    "company_id": company,
+                    "potential": "low",
+                },
+                {"potential": "medium"},
             ),
         }
 
@@ -439,9 +479,19 @@ class TestAccessMatrix(AccessMatrixCase):
         """name -> callable(env) pressing the button as that env's user."""
         partner_a = self.customer["a"].id
 
+        def lock_wizard(env, mode):
+            # the Lock Tier and Unlock Tier buttons of the customer form
+            wizard = (
+                env["logistics.tier.lock.wizard"]
+                .with_context(active_model="res.partner", active_id=partner_a)
+                .create({"mode": mode, "tier_id": self.tier_d.id, "reason": "Matrix"})
+            )
+            return wizard.action_apply()
+
         def unlock(env):
-            self.customer["a"].write(self._lock_values())
-            env["res.partner"].browse(partner_a).write({"customer_tier_locked": False})
+            # locked beforehand in the company the user works in
+            self.customer["a"].with_company(env.company).write(self._lock_values())
+            return lock_wizard(env, "unlock")
 
         def export(env, method):
             company = env.user.company_id
@@ -462,9 +512,7 @@ class TestAccessMatrix(AccessMatrixCase):
                 .browse(self.policy.id)
                 .action_compute_grades()
             ),
-            "tier_lock": lambda env: (
-                env["res.partner"].browse(partner_a).write(self._lock_values())
-            ),
+            "tier_lock": lambda env: lock_wizard(env, "lock"),
             "tier_unlock": unlock,
             "credit_note": lambda env: (
                 env["logistics.complaint"]
@@ -601,7 +649,8 @@ class TestAccessMatrixHttp(HttpCase, AccessMatrixCase):
             "/my/scorecard": (deny, ok, ok, ok, ok, ok, deny),
             "/my/scorecard/pdf": (deny, ok, ok, ok, ok, ok, deny),
             report_url: (deny, ok, ok, deny, deny, ok, deny),
-            self._xlsx_url(): (deny, ok, ok, deny, deny, deny, deny),
+            # the manager's export: the file is the manager's alone
+            self._xlsx_url(): (deny, deny, ok, deny, deny, deny, deny),
         }
         secret = self.complaint.reference
         cells, mismatches = 0, []

@@ -133,11 +133,18 @@ class TestComplaintEntryPoints(ComplaintCase):
             [("name", "=", "Crushed pallets on delivery")]
         )
         self.assertEqual(len(complaint), 1)
+        # a known sender's contact is linked, but the From: header proves
+        # nothing: an employee confirms the complaint
         self.assertEqual(complaint.partner_id, self.key)
+        self.assertTrue(complaint.to_confirm)
         self.assertIn("arrived crushed", complaint.description)
         self.assertEqual(complaint.priority, "2")
         self.assertFalse(complaint.user_id)
-        # an unknown sender becomes a new contact
+        complaint.action_confirm_intake()
+        self.assertFalse(complaint.to_confirm)
+        # an unknown sender creates no contact: the address stays on the
+        # complaint until an employee links the customer
+        partners = self.env["res.partner"].search_count([])
         raw = RAW_EMAIL.format(
             email_from="New Shipper <claims@newshipper.example.com>",
             to="claims@freight.example.com",
@@ -147,7 +154,10 @@ class TestComplaintEntryPoints(ComplaintCase):
         )
         self.env["mail.thread"].message_process(False, raw)
         unknown = self.Complaint.search([("name", "=", "Wrong invoice")])
-        self.assertEqual(unknown.partner_id.email, "claims@newshipper.example.com")
+        self.assertFalse(unknown.partner_id)
+        self.assertTrue(unknown.to_confirm)
+        self.assertIn("claims@newshipper.example.com", unknown.email_from)
+        self.assertEqual(self.env["res.partner"].search_count([]), partners)
 
     def test_key_account_tier_defaults_to_high_priority(self):
         self.assertEqual(self._complaint().priority, "2")

@@ -6,6 +6,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.addons.logistics_crm.models.grading_policy import BATCH_SIZE_PARAM
 
 from .common import LogisticsCrmCase
+from .test_security_partner import lock_tier, unlock_tier
 
 
 @tagged("post_install", "-at_install")
@@ -263,14 +264,7 @@ class TestTierLockAndHistory(LogisticsCrmCase):
         self._grade()
 
     def test_locked_tier_survives_regrade_and_shows_mismatch(self):
-        low = self.low.with_user(self.manager)
-        low.write(
-            {
-                "customer_tier_locked": True,
-                "customer_tier_id": self.tier_a.id,
-                "customer_tier_lock_reason": "Strategic account signed in Q3",
-            }
-        )
+        lock_tier(self.low, self.manager, self.tier_a, "Strategic account signed in Q3")
         self._grade()
         self.assertEqual(self.low.customer_tier_id, self.tier_a)
         self.assertEqual(self.low.customer_tier_computed_id, self.tier_d)
@@ -285,13 +279,12 @@ class TestTierLockAndHistory(LogisticsCrmCase):
         )
 
     def test_expired_lock_is_lifted_by_the_regrade(self):
-        self.low.with_user(self.manager).write(
-            {
-                "customer_tier_locked": True,
-                "customer_tier_id": self.tier_a.id,
-                "customer_tier_lock_reason": "Trial",
-                "customer_tier_lock_until": self.today + timedelta(days=1),
-            }
+        lock_tier(
+            self.low,
+            self.manager,
+            self.tier_a,
+            "Trial",
+            lock_until=self.today + timedelta(days=1),
         )
         self.policy._compute_grades(today=self.today + timedelta(days=1))
         self.assertEqual(self.low.customer_tier_id, self.tier_a)
@@ -302,29 +295,34 @@ class TestTierLockAndHistory(LogisticsCrmCase):
         self.assertFalse(self.low.customer_tier_mismatch)
 
     def test_unlocking_restores_the_computed_tier(self):
-        low = self.low.with_user(self.manager)
-        low.write(
-            {
-                "customer_tier_locked": True,
-                "customer_tier_id": self.tier_b.id,
-                "customer_tier_lock_reason": "Negotiation",
-            }
-        )
-        low.customer_tier_locked = False
+        lock_tier(self.low, self.manager, self.tier_b, "Negotiation")
+        self.assertEqual(self.low.customer_tier_id, self.tier_b)
+        unlock_tier(self.low, self.manager)
         self.assertEqual(self.low.customer_tier_id, self.tier_d)
         self.assertFalse(self.low.customer_tier_lock_reason)
 
     def test_lock_needs_a_reason_and_a_lock(self):
-        low = self.low.with_user(self.manager)
         with self.assertRefused(ValidationError, "reason"):
-            low.write(
+            lock_tier(self.low, self.manager, self.tier_a, False)
+        self.assertEqual(self.low.customer_tier_id, self.tier_d)
+        with self.assertRefused(ValidationError, "today or later"):
+            lock_tier(
+                self.low,
+                self.manager,
+                self.tier_a,
+                "Past",
+                lock_until=self.today - timedelta(days=1),
+            )
+        self.assertFalse(self.low.customer_tier_locked)
+        # the model holds the same rules, whoever writes the lock fields
+        with self.assertRefused(ValidationError, "reason"):
+            self.low.write(
                 {"customer_tier_locked": True, "customer_tier_id": self.tier_a.id}
             )
-        self.assertEqual(self.low.customer_tier_id, self.tier_d)
         with self.assertRefused(ValidationError, "Lock the tier"):
-            low.write({"customer_tier_id": self.tier_a.id})
+            self.low.write({"customer_tier_id": self.tier_a.id})
         with self.assertRefused(ValidationError, "today or later"):
-            low.write(
+            self.low.write(
                 {
                     "customer_tier_locked": True,
                     "customer_tier_id": self.tier_a.id,

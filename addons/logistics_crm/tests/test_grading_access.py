@@ -2,6 +2,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import LogisticsCrmCase
+from .test_security_partner import lock_tier
 
 
 @tagged("post_install", "-at_install")
@@ -93,13 +94,7 @@ class TestGradingAccess(LogisticsCrmCase):
             .with_user(self.manager)
             .create({"name": "Platinum", "code": "P", "min_score": 95})
         )
-        self.customer.with_user(self.manager).write(
-            {
-                "customer_tier_locked": True,
-                "customer_tier_id": tier.id,
-                "customer_tier_lock_reason": "Board decision",
-            }
-        )
+        lock_tier(self.customer, self.manager, tier, "Board decision")
         self.env["res.partner"].with_user(self.manager).action_compute_grades()
         self.assertEqual(self.customer.customer_tier_id, tier)
 

@@ -11,6 +11,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.addons.logistics_crm.models.grading_policy import CRITERIA
 
 from .common import LogisticsCrmCase
+from .test_security_partner import lock_tier, unlock_tier
 
 _logger = logging.getLogger(__name__)
 
@@ -151,13 +152,7 @@ class TestMultiCompany(LogisticsCrmCase):
     def test_a_manager_regrades_and_locks_only_in_their_company(self):
         with self.assertRefused(AccessError, "Customer Grading Policy"):
             self.policy1.with_user(self.user2).action_compute_grades()
-        self.x.with_user(self.user2).write(
-            {
-                "customer_tier_locked": True,
-                "customer_tier_id": self.tier_b.id,
-                "customer_tier_lock_reason": "Company 2 contract",
-            }
-        )
+        lock_tier(self.x, self.user2, self.tier_b, "Company 2 contract")
         self.assertEqual(self.x.with_company(self.c2).customer_tier_id, self.tier_b)
         self.assertTrue(self.x.with_company(self.c2).customer_tier_locked)
         self.assertEqual(self.x.with_company(self.c1).customer_tier_id, self.tier_a)
@@ -165,7 +160,7 @@ class TestMultiCompany(LogisticsCrmCase):
         # company 1's regrade leaves company 2's lock alone
         self.policy1.with_user(self.user1).action_compute_grades()
         self.assertEqual(self.x.with_company(self.c2).customer_tier_id, self.tier_b)
-        self.x.with_user(self.user2).write({"customer_tier_locked": False})
+        unlock_tier(self.x, self.user2)
         self.assertEqual(self.x.with_company(self.c2).customer_tier_id, self.tier_d)
         self.assertEqual(self.x.with_company(self.c1).customer_tier_id, self.tier_a)
 

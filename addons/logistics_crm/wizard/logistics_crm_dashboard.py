@@ -84,19 +84,23 @@ class LogisticsCrmDashboard(models.TransientModel):
         return rows
 
     def _at_risk_rows(self, company, limit=10):
-        """At-risk customers whose last regrade lowered their score."""
+        """At-risk customers whose last regrade lowered their score, among the
+        grade history the user may read."""
         self.env.flush_all()
+        visible = self.env["logistics.grade.history"]._search(
+            [("company_id", "=", company.id)]
+        )
         self.env.cr.execute(
             SQL(
                 """
 SELECT DISTINCT ON (h.partner_id) h.partner_id, h.score, h.previous_score
   FROM logistics_grade_history h
   JOIN res_partner p ON p.id = h.partner_id
- WHERE h.company_id = %(company)s
+ WHERE h.id IN %(visible)s
    AND p.customer_lifecycle ->> %(key)s = 'at_risk'
  ORDER BY h.partner_id, h.date DESC, h.id DESC
 """,
-                company=company.id,
+                visible=visible.subselect(),
                 key=str(company.id),
             )
         )

@@ -1,11 +1,12 @@
 import io
+import logging
 
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 from ..report.scorecard_report import (
@@ -14,6 +15,8 @@ from ..report.scorecard_report import (
     period_months,
     scorecard_period,
 )
+
+_logger = logging.getLogger(__name__)
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Exports of more customers than this are built in the background by a cron
@@ -58,9 +61,17 @@ class LogisticsScorecardExport(models.TransientModel):
         help="Only customers currently in these tiers.",
     )
     state = fields.Selection(
-        [("draft", "New"), ("queued", "Preparing"), ("done", "Ready")],
+        [
+            ("draft", "New"),
+            ("queued", "Preparing"),
+            ("done", "Ready"),
+            ("failed", "Failed"),
+        ],
         default="draft",
         readonly=True,
+    )
+    error_message = fields.Text(
+        readonly=True, help="Why the export built in the background failed."
     )
     attachment_id = fields.Many2one("ir.attachment", string="File", readonly=True)
 
@@ -78,10 +89,7 @@ class LogisticsScorecardExport(models.TransientModel):
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
         for wizard in self:
-            if wizard.date_to < wizard.date_from:
-                raise ValidationError(
-                    self.env._("The export period ends before it starts.")
-                )
+            scorecard_period(self.env, wizard.date_from, wizard.date_to)
 
     # ------------------------------------------------------------------
     # Selection
@@ -119,11 +127,21 @@ class LogisticsScorecardExport(models.TransientModel):
     # Actions
     # ------------------------------------------------------------------
 
+    def _check_selection(self):
+        """The customers chosen by hand must be ones whose scorecard the user
+        may see; without a choice, the record rules filter the customers."""
+        report = self.env["report.logistics_crm.report_customer_scorecard"]
+        partners = self.partner_ids.commercial_partner_id
+        report._check_scorecard_access(
+            partners.with_company(self.company_id), self.company_id
+        )
+
     def action_print_pdf(self):
         """The PDF scorecard of the selected customers, or of every customer
         with activity in the period when none is selected or tiers filter
         them."""
         self.ensure_one()
+        self._check_selection()
         partners = self.partner_ids.commercial_partner_id
         if self.tier_ids or not partners:
             groups = self.env["logistics.customer.scorecard"]._read_group(
@@ -148,6 +166,7 @@ class LogisticsScorecardExport(models.TransientModel):
         An export of many customers is built in the background instead: the
         user gets a notification with a download button when it is ready."""
         self.ensure_one()
+        self._check_selection()
         count = self._customer_count()
         if not count:
             raise self._nothing_to_export()
@@ -158,7 +177,7 @@ class LogisticsScorecardExport(models.TransientModel):
         )
         if count <= limit:
             return self._download_action(self._store_xlsx())
-        self.state = "queued"
+        self.write({"state": "queued", "error_message": False})
         self.env.ref("logistics_crm.ir_cron_scorecard_exports").sudo()._trigger()
         return {
             "type": "ir.actions.client",
@@ -215,39 +234,71 @@ class LogisticsScorecardExport(models.TransientModel):
 
     @api.model
     def _cron_build_queued_exports(self):
-        """Build the exports queued from the screen, each as the user who
-        asked for it (same access rights and language), commit it and notify
-        that user."""
+        """Build the exports queued from the screen, oldest first, and commit
+        each one. An export that fails is marked failed and its user told why;
+        the next ones are built all the same."""
         queued = self.sudo().search([("state", "=", "queued")], order="id")
-        for done, wizard in enumerate(queued, start=1):
-            user = wizard.create_uid
-            export = wizard.with_user(user).with_context(
-                lang=user.lang, allowed_company_ids=wizard.company_id.ids
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        if in_cron:
+            self.env["ir.cron"]._commit_progress(remaining=len(queued))
+        for wizard in queued:
+            wizard._build_in_background()
+            if in_cron and not self.env["ir.cron"]._commit_progress(1):
+                break
+
+    def _build_in_background(self):
+        """Build the export as the user who asked for it (same access rights,
+        language and company) and notify that user, whether it succeeds or
+        fails."""
+        self.ensure_one()
+        user = self.create_uid
+        if not user:
+            # the requester was deleted: there are no rights to build it with
+            self.write(
+                {
+                    "state": "failed",
+                    "error_message": self.env._(
+                        "The user who asked for this export no longer exists."
+                    ),
+                }
             )
-            try:
+            return
+        export = self.with_user(user).with_context(
+            lang=user.lang, allowed_company_ids=self.company_id.ids
+        )
+        try:
+            with self.env.cr.savepoint():
                 attachment = export._store_xlsx()
-            except UserError as error:
-                wizard.state = "draft"
-                user._bus_send(
-                    "simple_notification",
-                    {
-                        "type": "warning",
-                        "sticky": True,
-                        "title": export.env._("Scorecard export"),
-                        "message": str(error),
-                    },
-                )
+        # one export's failure, whatever it is, must not stop the queue
+        except Exception as error:  # noqa: BLE001
+            if isinstance(error, UserError):
+                _logger.info("Scorecard export %s refused: %s", self.id, error)
+                message = str(error)
             else:
-                user._bus_send(
-                    "logistics_crm_export_ready",
-                    {
-                        "title": export.env._("Scorecard export ready"),
-                        "message": attachment.name,
-                        "url": self._download_url(attachment),
-                    },
+                _logger.exception("Scorecard export %s failed", self.id)
+                message = export.env._(
+                    "The export could not be built because of an unexpected "
+                    "error. Your administrator will find it in the server log."
                 )
-            if self.env.context.get("ir_cron_progress_id"):
-                self.env["ir.cron"]._commit_progress(1, remaining=len(queued) - done)
+            self.write({"state": "failed", "error_message": message})
+            user._bus_send(
+                "simple_notification",
+                {
+                    "type": "danger",
+                    "sticky": True,
+                    "title": export.env._("Scorecard export failed"),
+                    "message": message,
+                },
+            )
+        else:
+            user._bus_send(
+                "logistics_crm_export_ready",
+                {
+                    "title": export.env._("Scorecard export ready"),
+                    "message": attachment.name,
+                    "url": self._download_url(attachment),
+                },
+            )
 
     # ------------------------------------------------------------------
     # Workbook
@@ -278,6 +329,7 @@ class LogisticsScorecardExport(models.TransientModel):
     def _build_xlsx(self):
         """The workbook as bytes. Each sheet comes from one grouped read of the
         scorecard, and is written row after row in constant-memory mode."""
+        self._check_selection()
         Scorecard = self.env["logistics.customer.scorecard"]
         domain = self._scorecard_domain()
         columns = self._metric_columns()
@@ -290,7 +342,15 @@ class LogisticsScorecardExport(models.TransientModel):
             raise self._nothing_to_export()
 
         buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+        # customer names are data: never let one become a formula or a link
+        workbook = xlsxwriter.Workbook(
+            buffer,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
         styles = self._xlsx_styles(workbook)
         self._write_sheet(
             workbook.add_worksheet(self.env._("Summary")),
@@ -353,8 +413,10 @@ class LogisticsScorecardExport(models.TransientModel):
                 sheet.write_blank(row, col, None, styles[kind])
             elif kind == "month":
                 sheet.write_datetime(row, col, value, styles[kind])
+            elif kind == "text":
+                sheet.write_string(row, col, str(value), styles[kind])
             else:
-                sheet.write(row, col, value, styles[kind])
+                sheet.write_number(row, col, value, styles[kind])
 
     def _write_sheet(self, sheet, styles, keys, columns, rows):
         """Header, then one row per ``(key values, kpis)`` of ``rows``; rates
