@@ -17,3 +17,4 @@ from . import test_tour_zh
 from . import test_multicompany
 from . import test_security_reports
 from . import test_security_partner
+from . import test_public_methods
