@@ -44,6 +44,11 @@
     "assets": {
         "web.assets_backend": [
             "logistics_crm/static/src/**/*",
+            # graph views are loaded with Odoo's own, on demand
+            ("remove", "logistics_crm/static/src/views/**"),
+        ],
+        "web.assets_backend_lazy": [
+            "logistics_crm/static/src/views/**",
         ],
         "web.assets_tests": [
             "logistics_crm/static/tests/tours/**/*",

@@ -5,6 +5,13 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from ..report.scorecard_report import (
+    period_months,
+    scorecard_period,
+    trend_chart,
+    trend_rows,
+)
+
 
 class LogisticsScorecardPortal(CustomerPortal):
     def _prepare_home_portal_values(self, counters):
@@ -17,8 +24,8 @@ class LogisticsScorecardPortal(CustomerPortal):
         return values
 
     def _scorecard_period(self):
-        Scorecard = request.env["logistics.customer.scorecard"]
-        return Scorecard._trailing_start(), Scorecard._trailing_start().today()
+        """The trailing 12 months, this one included, as the PDF counts them."""
+        return scorecard_period(request.env)
 
     @http.route("/my/scorecard", type="http", auth="user", website=True)
     def portal_my_scorecard(self, **kw):
@@ -27,22 +34,14 @@ class LogisticsScorecardPortal(CustomerPortal):
             return request.redirect("/my")
         # the customer is the session's, never one taken from the request
         partner = request.env.user.commercial_partner_id
-        start, _today = self._scorecard_period()
-        domain = [("partner_id", "=", partner.id), ("date", ">=", start)]
-        months = Scorecard._read_group(
-            domain,
-            ["date:month"],
-            [
-                "order_count:sum",
-                "delivery_count:sum",
-                "on_time_rate:avg",
-                "otif_rate:avg",
-                "fill_rate:avg",
-                "complaint_count:sum",
-            ],
-            order="date:month",
-        )
-        kpis, lines = Scorecard.sudo()._panel_lines(partner.sudo(), request.env.company)
+        company = request.env.company
+        start, end = self._scorecard_period()
+        # every month of the period has its row, an empty month included
+        monthly = request.env[
+            "report.logistics_crm.report_customer_scorecard"
+        ]._scorecard_monthly(partner, company, start, end)
+        months = trend_rows(request.env, period_months(start, end), monthly[partner])
+        kpis, lines = Scorecard.sudo()._panel_lines(partner.sudo(), company)
         # revenue and margin are the company's internal figures: the page gets
         # the figures the customer may read, never more
         kpis = {
@@ -58,6 +57,7 @@ class LogisticsScorecardPortal(CustomerPortal):
                 "kpis": kpis,
                 "lines": lines,
                 "months": months,
+                "chart": trend_chart(months),
                 "start": start,
             }
         )
@@ -68,14 +68,14 @@ class LogisticsScorecardPortal(CustomerPortal):
         if not request.env["logistics.customer.scorecard"].has_access("read"):
             return request.redirect("/my")
         partner = request.env.user.commercial_partner_id
-        start, today = self._scorecard_period()
+        start, end = self._scorecard_period()
         pdf, _type = (
             request.env["ir.actions.report"]
             .sudo()
             ._render_qweb_pdf(
                 "logistics_crm.action_report_customer_scorecard",
                 res_ids=partner.ids,
-                data={"date_from": str(start), "date_to": str(today)},
+                data={"date_from": str(start), "date_to": str(end)},
             )
         )
         filename = f"Scorecard - {partner.name}.pdf"

@@ -13,5 +13,6 @@ from . import res_partner
 from . import sale_order
 from . import stock_picking
 from . import account_move
+from . import res_company
 from . import res_config_settings
 from . import logistics_crm_demo

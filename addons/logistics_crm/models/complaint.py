@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
 from .complaint_cause import RESPONSIBILITY
@@ -14,6 +14,22 @@ PRIORITIES = [
     ("3", "Urgent"),
 ]
 RATING_SATISFIED = 4
+HANDLER_GROUP = "logistics_crm.logistics_crm_group_user"
+# What users who report complaints without handling them (inventory users, who
+# see the damage first) may give: the facts of a delivery. Responsible, stage,
+# priority, amounts, root cause and resolution are the Logistics CRM team's.
+REPORTER_FIELDS = frozenset(
+    {
+        "name",
+        "description",
+        "partner_id",
+        "picking_id",
+        "sale_order_id",
+        "company_id",
+        "complaint_type_id",
+        "damaged_qty",
+    }
+)
 
 
 class LogisticsComplaint(models.Model):
@@ -129,7 +145,7 @@ class LogisticsComplaint(models.Model):
         string="Responsible",
         tracking=True,
         index=True,
-        default=lambda self: self.env.user,
+        default=lambda self: self._default_user_id(),
         domain="[('share', '=', False)]",
     )
     description = fields.Html()
@@ -195,6 +211,41 @@ class LogisticsComplaint(models.Model):
             .search([("company_id", "in", [company.id, False])], limit=1)
         )
         return stage.sudo(False)
+
+    def _default_user_id(self):
+        # who files a complaint handles it when he may; anyone else (a
+        # warehouse user reporting damage, say) leaves it to the default
+        # responsible
+        return (
+            self.env.user
+            if self.env.user.has_group(HANDLER_GROUP)
+            else self.env["res.users"]
+        )
+
+    @api.model
+    def _responsible_for(self, partner, company, complaint_type):
+        """Who handles a complaint of ``partner`` (any of its contacts, or
+        none) of type ``complaint_type`` in ``company`` when nobody was
+        chosen: the customer's key-account manager in that company, else its
+        salesperson, else the type's responsible, else the company's default
+        complaint responsible (else its first Logistics CRM administrator).
+        Only active internal users of the company qualify."""
+        customer = partner.sudo().commercial_partner_id
+        return (
+            company._logistics_handler(
+                customer._key_account_manager(company),
+                customer.user_id,
+                complaint_type.sudo().user_id,
+            )
+            or company._logistics_default_handler()
+        )
+
+    def _default_responsible(self):
+        """The default responsible of the complaint, see ``_responsible_for``."""
+        self.ensure_one()
+        return self._responsible_for(
+            self.partner_id, self.company_id, self.complaint_type_id
+        )
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
@@ -333,13 +384,66 @@ class LogisticsComplaint(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
+    def _check_reporter_values(self, vals_list):
+        """Complaints created by users who do not handle complaints (inventory
+        users reporting damage from a delivery) give the facts of a delivery
+        and nothing else, directly or through context defaults."""
+        if self.env.su or self.env.user.has_group(HANDLER_GROUP):
+            return
+        defaults = {
+            key.removeprefix("default_")
+            for key in self.env.context
+            if key.startswith("default_")
+        }
+        given = defaults.intersection(self._fields).union(*vals_list)
+        forbidden = sorted(given - REPORTER_FIELDS)
+        if forbidden:
+            raise AccessError(
+                self.env._(
+                    "You can report a complaint, not handle it: %(fields)s are "
+                    "for the Logistics CRM team.",
+                    fields=", ".join(
+                        self._fields[name].string if name in self._fields else name
+                        for name in forbidden
+                    ),
+                )
+            )
+        if not all(
+            vals.get("picking_id") or self.env.context.get("default_picking_id")
+            for vals in vals_list
+        ):
+            raise AccessError(
+                self.env._("Report a complaint from the delivery it concerns.")
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_reporter_values(vals_list)
         Partner = self.env["res.partner"].sudo()
+        defaults = self.default_get(["user_id", "partner_id", "complaint_type_id"])
+        unassigned = []
         for vals in vals_list:
             company = self.env["res.company"].browse(
                 vals.get("company_id") or self.env.company.id
             )
+            # arrived without a responsible (portal, e-mail, an employee who
+            # may not handle complaints): give it its default one
+            unassigned.append(not vals.get("user_id", defaults.get("user_id")))
+            if unassigned[-1]:
+                vals["user_id"] = (
+                    self._responsible_for(
+                        Partner.browse(
+                            vals.get("partner_id", defaults.get("partner_id"))
+                        ),
+                        company,
+                        self.env["logistics.complaint.type"].browse(
+                            vals.get(
+                                "complaint_type_id", defaults.get("complaint_type_id")
+                            )
+                        ),
+                    ).id
+                    or False
+                )
             if vals.get("reference", "/") == "/":
                 vals["reference"] = (
                     self.env["ir.sequence"]
@@ -361,10 +465,24 @@ class LogisticsComplaint(models.Model):
         complaints = super().create(vals_list)
         self.env["logistics.sla.status"]._start_complaints(complaints)
         complaints.filtered("stage_id.is_closed")._on_closed()
+        complaints.browse(
+            c.id for c, flag in zip(complaints, unassigned, strict=True) if flag
+        )._schedule_arrival_activity()
         return complaints
 
     def write(self, vals):
         confirming = self.browse()
+        rerouting = self.browse()
+        if "user_id" not in vals and ("partner_id" in vals or "to_confirm" in vals):
+            # a complaint received by e-mail still with the responsible it
+            # got by default goes to the default responsible of the customer
+            # linked or confirmed
+            rerouting = self.filtered(
+                lambda c: (
+                    c.to_confirm
+                    and (not c.user_id or c.user_id == c._default_responsible())
+                )
+            )
         if "to_confirm" in vals:
             if vals["to_confirm"] and not all(self.mapped("to_confirm")):
                 raise UserError(
@@ -387,7 +505,98 @@ class LogisticsComplaint(models.Model):
             self._sla_stage_changed(before)
         if confirming:
             confirming._start_sla_on_confirm()
+        if rerouting:
+            rerouting._reroute_to_default_responsible()
         return result
+
+    def _reroute_to_default_responsible(self):
+        for complaint in self:
+            responsible = complaint._default_responsible()
+            if responsible and responsible != complaint.user_id:
+                complaint.user_id = responsible
+        self._schedule_arrival_activity()
+
+    def _arrival_activity_summary(self):
+        customer = self.partner_id.display_name or self.email_from
+        if customer:
+            return self.env._(
+                "New complaint from %(customer)s: %(subject)s",
+                customer=customer,
+                subject=self.name,
+            )
+        return self.env._("New complaint: %(subject)s", subject=self.name)
+
+    def _arrival_activity_deadline(self, user):
+        """The response deadline, else today, as dates of ``user``."""
+        complaint = self.with_context(tz=user.tz or "UTC")
+        response = self.sudo().sla_status_ids.filtered(
+            lambda s: s.kind == "response" and s.deadline
+        )[:1]
+        if response:
+            return fields.Datetime.context_timestamp(
+                complaint, response.deadline
+            ).date()
+        return fields.Date.context_today(complaint)
+
+    def _schedule_arrival_activity(self):
+        """Ask the responsible of each open complaint of ``self`` to answer it,
+        by one activity that follows the complaint to its next default
+        responsible (a complaint received by e-mail whose customer is linked)
+        and takes the response deadline once the SLA clock starts. Nobody gets
+        it twice, nor for a complaint they filed themselves."""
+        activity_type = self.env.ref(
+            "logistics_crm.mail_activity_type_complaint_new", raise_if_not_found=False
+        )
+        if not activity_type:
+            return
+        Activity = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(active_test=False, mail_activity_quick_update=True)
+        )
+        existing = Activity.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        ).grouped("res_id")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for complaint in self:
+            user = complaint.user_id
+            if not user or complaint.is_closed:
+                continue
+            activities = existing.get(complaint.id, Activity)
+            pending = activities.filtered("active")[:1]
+            if pending:
+                if pending.user_id != user and user in activities.user_id:
+                    continue
+            elif user == self.env.user or user in activities.user_id:
+                continue
+            # the responsible reads it in his own language
+            complaint = complaint.with_context(lang=user.lang)
+            values = {
+                "user_id": user.id,
+                "summary": complaint._arrival_activity_summary(),
+                "date_deadline": complaint._arrival_activity_deadline(user),
+            }
+            if pending:
+                # refreshed, or handed over to the new responsible
+                pending.write(values)
+            else:
+                vals_list.append(
+                    dict(
+                        values,
+                        res_model_id=model_id,
+                        res_id=complaint.id,
+                        activity_type_id=activity_type.id,
+                    )
+                )
+        if vals_list:
+            # the responsible was told of the assignment already, as a new
+            # follower: the activity puts the complaint on his to-do list
+            Activity.create(vals_list)
 
     def _start_sla_on_confirm(self):
         """Start the SLA clocks of complaints just confirmed, from the date
@@ -476,6 +685,18 @@ class LogisticsComplaint(models.Model):
             LogisticsComplaint, self.with_context(default_user_id=False)
         ).message_new(msg_dict, custom_values=values)
 
+    def _mail_get_operation_for_mail_message_operation(self, message_operation):
+        operations = super()._mail_get_operation_for_mail_message_operation(
+            message_operation
+        )
+        if message_operation == "create" and not self.env.user.share:
+            # who reported a complaint follows it up in its chatter, though he
+            # may not edit it (a warehouse user)
+            for complaint in self:
+                if complaint.create_uid.id == self.env.uid:
+                    operations[complaint] = "read"
+        return operations
+
     def _rating_get_parent_field_name(self):
         return "commercial_partner_id"
 
@@ -497,6 +718,27 @@ class LogisticsComplaint(models.Model):
             "res_id": record.id,
             "view_mode": "form",
             "views": [(False, "form")],
+        }
+
+    def action_open_reported(self):
+        """Open a complaint just reported from a delivery: the usual form for
+        Logistics CRM users, who handle it, the facts and the chatter for the
+        others (warehouse users who filed it)."""
+        self.ensure_one()
+        self.check_access("read")
+        view = (
+            False
+            if self.env.user.has_group(HANDLER_GROUP)
+            else self.env.ref("logistics_crm.logistics_complaint_view_form_report").id
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.display_name,
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(view, "form")],
+            "target": "current",
         }
 
     def action_confirm_intake(self):
@@ -602,20 +844,34 @@ class LogisticsComplaint(models.Model):
         return action
 
     @api.model
-    def _domain_for(self, records):
-        field = {
-            "sale.order": "sale_order_id",
-            "stock.picking": "picking_id",
-            "account.move": "invoice_id",
-            "res.partner": "commercial_partner_id",
+    def _document_fields(self, records):
+        """The fields linking a complaint to documents like ``records``: a
+        credit note drafted from a complaint concerns it as its invoice does."""
+        return {
+            "sale.order": ("sale_order_id",),
+            "stock.picking": ("picking_id",),
+            "account.move": ("invoice_id", "credit_note_id"),
+            "res.partner": ("commercial_partner_id",),
         }[records._name]
-        return Domain(field, "in", records.ids)
+
+    @api.model
+    def _domain_for(self, records):
+        return Domain.OR(
+            Domain(field, "in", records.ids) for field in self._document_fields(records)
+        )
 
     @api.model
     def _count_for(self, records):
-        field = next(iter(self._domain_for(records).iter_conditions())).field_expr
-        counts = dict(self._read_group(self._domain_for(records), [field], ["__count"]))
-        return {record.id: counts.get(record, 0) for record in records}
+        counts = dict.fromkeys(records.ids, 0)
+        groups = self._read_group(
+            self._domain_for(records), list(self._document_fields(records)), ["__count"]
+        )
+        for *documents, count in groups:
+            # once per document, though a complaint may link it twice
+            for document_id in {document.id for document in documents}:
+                if document_id in counts:
+                    counts[document_id] += count
+        return counts
 
     @api.model
     def _action_for(self, records, defaults):

@@ -17,7 +17,8 @@ class LogisticsComplaintDocumentMixin(models.AbstractModel):
     def _compute_complaint_count(self):
         counts = self.env["logistics.complaint"]._count_for(self)
         for record in self:
-            record.complaint_count = counts[record.id]
+            # a record being created (NewId) has no complaint yet
+            record.complaint_count = counts.get(record.id, 0)
 
     def _complaint_defaults(self):
         raise NotImplementedError

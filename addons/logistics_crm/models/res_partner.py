@@ -97,6 +97,11 @@ class ResPartner(models.Model):
         search="_search_customer_tier_mismatch",
         groups=GRADING_GROUP,
     )
+    customer_tier_lock_warning = fields.Char(
+        string="Tier Lock Warning",
+        compute="_compute_customer_tier_lock_warning",
+        groups=GRADING_GROUP,
+    )
     customer_potential = fields.Selection(
         POTENTIAL,
         string="Potential",
@@ -239,6 +244,15 @@ class ResPartner(models.Model):
         compute="_compute_complaint_stats",
         groups="logistics_crm.logistics_crm_group_user",
     )
+    key_account_manager_id = fields.Many2one(
+        "res.users",
+        company_dependent=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="Owns the account in the current company: receives the customer's "
+        "new complaints, SLA warnings and escalations before the salesperson. "
+        "Logistics CRM users change it with the Change button.",
+    )
     sla_policy_id = fields.Many2one(
         "logistics.sla.policy",
         string="SLA Policy",
@@ -297,6 +311,7 @@ class ResPartner(models.Model):
             *super()._commercial_fields(),
             *PARTNER_COLUMNS,
             "customer_potential",
+            "key_account_manager_id",
         ]
 
     def _convert_fields_to_values(self, field_names):
@@ -319,6 +334,20 @@ class ResPartner(models.Model):
             partner.customer_tier_mismatch = bool(
                 partner.customer_tier_computed_id
             ) and (partner.customer_tier_id != partner.customer_tier_computed_id)
+
+    @api.depends_context("company", "lang")
+    @api.depends("customer_tier_locked", "customer_tier_mismatch")
+    def _compute_customer_tier_lock_warning(self):
+        for partner in self:
+            locked = partner.customer_tier_locked and partner.customer_tier_mismatch
+            partner.customer_tier_lock_warning = locked and (
+                self.env._(
+                    "The tier is locked on %(tier)s while the grading computes "
+                    "%(computed)s.",
+                    tier=partner.customer_tier_id.display_name,
+                    computed=partner.customer_tier_computed_id.display_name,
+                )
+            )
 
     def _search_customer_tier_mismatch(self, operator, value):
         if operator != "in":
@@ -444,7 +473,9 @@ class ResPartner(models.Model):
                 ("state", "in", ("ongoing", "warning", "paused")),
             ]
         )
-        return statuses._recompute_deadlines()
+        # the statuses are the user's (company rules); the orders and complaints
+        # they rewrite are the engine's, whatever the user's sales rights
+        return statuses.sudo()._recompute_deadlines()
 
     def action_view_complaints(self):
         """Open the customer's complaints (Logistics CRM users)."""
@@ -453,6 +484,29 @@ class ResPartner(models.Model):
         return self.env["logistics.complaint"]._action_for(
             self.commercial_partner_id, {"partner_id": self.id}
         )
+
+    @api.constrains("key_account_manager_id")
+    def _check_key_account_manager_id(self):
+        company = self.env.company
+        for partner in self:
+            user = partner.key_account_manager_id
+            if user and not company._logistics_handler(user):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot manage the account of %(partner)s in "
+                        "%(company)s: choose an active internal user of that "
+                        "company.",
+                        user=user.name,
+                        partner=partner.display_name,
+                        company=company.name,
+                    )
+                )
+
+    def _key_account_manager(self, company):
+        """The key-account manager of the commercial partner of ``self`` in
+        ``company``, when still an active internal user of that company."""
+        customer = self[:1].sudo().with_company(company).commercial_partner_id
+        return company._logistics_handler(customer.key_account_manager_id)
 
     @api.constrains(*LOCK_FIELDS)
     def _check_customer_tier_lock(self):

@@ -19,6 +19,8 @@ STATES = [
     ("failed", "Failed"),
 ]
 OPEN_STATES = ("ongoing", "warning", "paused")
+# the states by urgency, the order of "state" in lists: what to look at first
+STATE_URGENCY = ("failed", "warning", "ongoing", "paused", "reached")
 # the documents measured: model -> (field linking it, kinds of status)
 DOCUMENTS = {
     "sale.order": ("sale_order_id", ("delivery",)),
@@ -160,6 +162,22 @@ class LogisticsSlaStatus(models.Model):
             closed = self._read_group_select("closed_count:sum", query)
             return SQL("100.0 * %s / NULLIF(%s, 0)", met, closed)
         return super()._read_group_select(aggregate_spec, query)
+
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        if field_name != "state":
+            return super()._order_field_to_sql(
+                alias, field_name, direction, nulls, query
+            )
+        # by urgency (STATE_URGENCY), not in alphabetical order
+        state = self._field_to_sql(alias, field_name, query)
+        query._order_groupby.append(state)
+        return SQL(
+            "array_position(%s::varchar[], %s::varchar) %s %s",
+            list(STATE_URGENCY),
+            state,
+            direction,
+            nulls,
+        )
 
     @api.depends("kind", "res_model", "res_id")
     def _compute_display_name(self):
@@ -497,12 +515,20 @@ SELECT s.id FROM logistics_sla_status s
         return self.browse(row[0] for row in self.env.cr.fetchall())
 
     def _responsible(self):
+        """Who is told of a warning or an escalation: the customer's
+        key-account manager, else the delivery's responsible or the order's
+        salesperson, for a delivery; the complaint's responsible, else its
+        default one (never nobody), for a complaint."""
         if self.kind == "delivery":
+            manager = self.partner_id._key_account_manager(self.company_id)
+            if manager:
+                return manager
             pickings = self.sale_order_id.picking_ids.filtered(
                 lambda p: p.picking_type_code == "outgoing" and p.user_id
             )
             return pickings[:1].user_id or self.sale_order_id.user_id
-        return self.complaint_id.user_id
+        complaint = self.complaint_id
+        return complaint.user_id or complaint._default_responsible()
 
     def _escalation_text(self, event):
         kind = dict(self._fields["kind"]._description_selection(self.env))[self.kind]

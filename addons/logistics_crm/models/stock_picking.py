@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class StockPicking(models.Model):
@@ -46,9 +47,22 @@ class StockPicking(models.Model):
             to_star.with_env(self.env).priority = "1"
 
     sla_deadline = fields.Datetime(
-        related="sale_id.sla_deadline", string="SLA Deadline", store=True
+        related="sale_id.sla_deadline",
+        string="Promised by SLA",
+        store=True,
+        help="When the delivery is promised to the customer by its service-level "
+        "agreement: the order's commitment date, else the order confirmation "
+        "plus the delivery lead time of the customer's SLA policy, counted in "
+        "working time. The delivery is on time when it is done by then. "
+        "Odoo's Deadline is another date: the one planned from the order for "
+        "the goods to leave the warehouse.",
     )
-    sla_state = fields.Selection(related="sale_id.sla_state", string="SLA State")
+    sla_state = fields.Selection(
+        related="sale_id.sla_state",
+        string="SLA State",
+        help="The delivery against its SLA promise: ongoing, warning (the "
+        "promise is close), reached on time, or failed (late).",
+    )
 
     def _action_done(self):
         result = super()._action_done()
@@ -71,4 +85,64 @@ class StockPicking(models.Model):
             "picking_id": self.id,
             "sale_order_id": self.sale_id.id,
             "company_id": self.company_id.id,
+        }
+
+    def action_report_complaint(self):
+        """Report a complaint about this delivery, for its customer, damage
+        preselected (inventory users, who see damage first): a dialog for the
+        facts, whose Report button files the complaint and opens it."""
+        self.ensure_one()
+        Complaint = self.env["logistics.complaint"]
+        Complaint.check_access("create")
+        if self.picking_type_code != "outgoing":
+            raise UserError(
+                self.env._(
+                    "Complaints are reported from deliveries to customers; "
+                    "%(picking)s is not one.",
+                    picking=self.name,
+                )
+            )
+        if self.state not in ("assigned", "done"):
+            raise UserError(
+                self.env._(
+                    "Report a complaint from a delivery that is ready or done; "
+                    "%(picking)s is not.",
+                    picking=self.name,
+                )
+            )
+        context = {
+            f"default_{key}": value
+            for key, value in self._complaint_defaults().items()
+            if value
+        }
+        customer = (self.sale_id.partner_id or self.partner_id).commercial_partner_id
+        if not customer:
+            raise UserError(
+                self.env._(
+                    "%(picking)s has no customer to file the complaint for.",
+                    picking=self.name,
+                )
+            )
+        context["default_partner_id"] = customer.id
+        damage = self.env.ref(
+            "logistics_crm.complaint_type_damaged", raise_if_not_found=False
+        )
+        # the shared type or this company's (no company is a subset of any)
+        if damage and damage.active and damage.company_id <= self.company_id:
+            context["default_complaint_type_id"] = damage.id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Report a complaint"),
+            "res_model": Complaint._name,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref(
+                        "logistics_crm.logistics_complaint_view_form_report"
+                    ).id,
+                    "form",
+                )
+            ],
+            "target": "new",
+            "context": context,
         }

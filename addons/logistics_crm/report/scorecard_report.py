@@ -1,12 +1,17 @@
+import math
 from collections import defaultdict
 from datetime import date, datetime, time
 
+from babel.dates import format_skeleton
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import float_compare
+from odoo.tools.misc import babel_locale_parse, get_lang
+
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 
 from .customer_scorecard import COUNTS, RATES
 
@@ -26,6 +31,13 @@ TREND_FIELDS = (
     "fill_rate",
     "complaint_count",
 )
+# The rates the trend chart draws, as on the Excel sheet's chart (0-100 %)
+TREND_CHART_RATES = ("on_time_rate", "otif_rate")
+# SVG user units of the trend chart; the axis labels at most one a month,
+# fewer on a long period
+CHART_WIDTH, CHART_HEIGHT = 720, 230
+CHART_PLOT = {"left": 40, "right": 710, "top": 10, "bottom": 180}
+CHART_MAX_LABELS = 12
 
 
 # A scorecard covers at most three years, within the century its row ids
@@ -93,6 +105,79 @@ def period_months(date_from, date_to):
     return months
 
 
+def month_label(env, month, lang=None):
+    """``month`` as the reader's language names a month of a year: "Dec
+    2025", "2025年12月". The portal, the PDF and their trend charts all say
+    it so. ``lang`` defaults to the environment's."""
+    locale = babel_locale_parse(get_lang(env, lang).code)
+    return format_skeleton("yMMM", month, locale=locale)
+
+
+def trend_rows(env, months, monthly, lang=None):
+    """One row per month of ``months``, named in ``lang`` (see
+    ``month_label``): the month's counts and rates from ``monthly`` (a dict by
+    month), an empty month included, with counts 0 and rates None."""
+    empty = clean_kpis(TREND_FIELDS, [None] * len(TREND_FIELDS))
+    return [
+        {
+            "month": month,
+            "label": month_label(env, month, lang),
+            **monthly.get(month, empty),
+        }
+        for month in months
+    ]
+
+
+def trend_chart(rows):
+    """The trend chart of ``rows`` (see ``trend_rows``), ready for the
+    ``logistics_crm.scorecard_trend_chart`` template: an inline SVG that the
+    portal and the PDF draw alike, without JavaScript.
+
+    Every rate of ``TREND_CHART_RATES`` is a line on a 0-100 % scale, broken
+    where a month has no value (no delivery), never drawn down to 0."""
+    plot = CHART_PLOT
+    step = (plot["right"] - plot["left"]) / max(len(rows), 1)
+    height = plot["bottom"] - plot["top"]
+    every = math.ceil(len(rows) / CHART_MAX_LABELS) or 1
+
+    def x(index):
+        return round(plot["left"] + step * (index + 0.5), 1)
+
+    def y(rate):
+        return round(plot["bottom"] - height * min(max(rate, 0.0), 100.0) / 100, 1)
+
+    lines = {}
+    for fname in TREND_CHART_RATES:
+        segments, dots = [[]], []
+        for index, row in enumerate(rows):
+            if row[fname] is None:
+                segments.append([])
+                continue
+            point = (x(index), y(row[fname]))
+            segments[-1].append(point)
+            dots.append(point)
+        lines[fname] = {
+            "polylines": [
+                " ".join(f"{px},{py}" for px, py in segment)
+                for segment in segments
+                if len(segment) > 1
+            ],
+            "dots": dots,
+        }
+    return {
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "plot": plot,
+        "grid": [{"y": y(rate), "rate": rate} for rate in (0, 25, 50, 75, 100)],
+        "labels": [
+            {"x": x(index), "label": row["label"]}
+            for index, row in enumerate(rows)
+            if index % every == 0
+        ],
+        "lines": lines,
+    }
+
+
 def clean_kpis(fnames, values):
     """Scorecard aggregates as a dict: a rate with an empty denominator is
     None, an absent count is 0."""
@@ -125,17 +210,21 @@ class ReportCustomerScorecard(models.AbstractModel):
         company = self.env.company
         partners = (
             self.env["res.partner"]
-            .browse(docids)
+            .browse(docids or self._data_partner_ids(data))
+            .exists()
             .commercial_partner_id.with_company(company)
         )
+        if not partners:
+            raise UserError(
+                self.env._("Choose the customers whose scorecard to print.")
+            )
         self._check_scorecard_access(partners, company)
         totals, monthly = self._scorecard_kpis(partners, company, date_from, date_to)
-        by_type, by_cause, complaints = self._scorecard_complaints(
+        by_type, complaints = self._scorecard_complaints(
             partners, company, date_from, date_to
         )
         months = period_months(date_from, date_to)
         empty = clean_kpis([*COUNTS, *RATES], [None] * (len(COUNTS) + len(RATES)))
-        empty_month = {f: empty[f] for f in TREND_FIELDS}
         scorecards = []
         for partner in partners:
             policy = partner.sla_policy_id
@@ -144,6 +233,8 @@ class ReportCustomerScorecard(models.AbstractModel):
                 rate: policy[target] if policy else None
                 for rate, (target, __) in TARGETS.items()
             }
+            # in the language the document is printed in (t-lang)
+            rows = trend_rows(self.env, months, monthly[partner], partner.lang)
             scorecards.append(
                 {
                     "partner": partner,
@@ -156,12 +247,9 @@ class ReportCustomerScorecard(models.AbstractModel):
                         rate: kpi_status(rate, kpis[rate], target)
                         for rate, target in targets.items()
                     },
-                    "months": [
-                        {"month": month, **monthly[partner].get(month, empty_month)}
-                        for month in months
-                    ],
+                    "months": rows,
+                    "chart": trend_chart(rows),
                     "complaints_by_type": by_type[partner],
-                    "complaints_by_cause": by_cause[partner],
                     "complaints": complaints.get(
                         partner, self.env["logistics.complaint"]
                     ),
@@ -175,7 +263,26 @@ class ReportCustomerScorecard(models.AbstractModel):
             "date_from": date_from,
             "date_to": date_to,
             "scorecards": scorecards,
+            # an unpatched wkhtmltopdf ignores the page header: the company
+            # heads each scorecard in the page instead
+            "header_in_body": data.get("report_type") == "pdf"
+            and not _wkhtml().is_patched_qt,
         }
+
+    @api.model
+    def _data_partner_ids(self, data):
+        """The customers of a scorecard printed from the export wizard: the web
+        client asks for a report with data by its options, without record ids."""
+        ids = data.get("partner_ids") or []
+        if not isinstance(ids, list) or not all(
+            isinstance(id_, int) and not isinstance(id_, bool) for id_ in ids
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The customers to print are not a list of ids: %(ids)s.", ids=ids
+                )
+            )
+        return ids
 
     @api.model
     def _readable_kpis(self, kpis):
@@ -231,32 +338,51 @@ class ReportCustomerScorecard(models.AbstractModel):
     def _scorecard_kpis(self, partners, company, date_from, date_to):
         """Totals per customer and per customer and month: two grouped reads,
         whatever the number of customers."""
-        Scorecard = self.env["logistics.customer.scorecard"]
-        domain = (
+        fnames = [*COUNTS, *RATES]
+        totals = {
+            partner: clean_kpis(fnames, values)
+            for partner, *values in self.env[
+                "logistics.customer.scorecard"
+            ]._read_group(
+                self._scorecard_domain(partners, company, date_from, date_to),
+                ["partner_id"],
+                [f"{f}:sum" for f in fnames],
+            )
+        }
+        monthly = self._scorecard_monthly(partners, company, date_from, date_to)
+        return totals, monthly
+
+    @api.model
+    def _scorecard_monthly(self, partners, company, date_from, date_to):
+        """The trend's counts and rates per customer and month, in one grouped
+        read: ``{partner: {month: kpis}}``, a month without activity left out
+        (see ``trend_rows``). The customer portal reads its own this way."""
+        monthly = defaultdict(dict)
+        for partner, month, *values in self.env[
+            "logistics.customer.scorecard"
+        ]._read_group(
+            self._scorecard_domain(partners, company, date_from, date_to),
+            ["partner_id", "date:month"],
+            [f"{f}:sum" for f in TREND_FIELDS],
+        ):
+            monthly[partner][month] = clean_kpis(TREND_FIELDS, values)
+        return monthly
+
+    @api.model
+    def _scorecard_domain(self, partners, company, date_from, date_to):
+        return (
             Domain("company_id", "=", company.id)
             & Domain("partner_id", "in", partners.ids)
             & Domain("date", ">=", date_from)
             & Domain("date", "<=", date_to)
         )
-        fnames = [*COUNTS, *RATES]
-        totals = {
-            partner: clean_kpis(fnames, values)
-            for partner, *values in Scorecard._read_group(
-                domain, ["partner_id"], [f"{f}:sum" for f in fnames]
-            )
-        }
-        monthly = defaultdict(dict)
-        for partner, month, *values in Scorecard._read_group(
-            domain, ["partner_id", "date:month"], [f"{f}:sum" for f in TREND_FIELDS]
-        ):
-            monthly[partner][month] = clean_kpis(TREND_FIELDS, values)
-        return totals, monthly
 
     @api.model
     def _scorecard_complaints(self, partners, company, date_from, date_to):
-        """Complaints of the period per customer, counted by type and by root
-        cause, and listed. Cancelled complaints are left out, as in the
-        scorecard's complaint count."""
+        """Complaints of the period per customer, counted by type, and listed.
+        Cancelled complaints are left out, as in the scorecard's complaint
+        count. The scorecard goes to the customer: it shows the resolution,
+        never the internal analysis (root cause, responsibility)."""
         Complaint = self.env["logistics.complaint"]
         domain = (
             Domain("company_id", "=", company.id)
@@ -270,19 +396,15 @@ class ReportCustomerScorecard(models.AbstractModel):
             & Domain("stage_id", "not any", [("is_cancelled", "=", True)])
             & Domain("to_confirm", "=", False)
         )
-        by_type, by_cause = defaultdict(list), defaultdict(list)
-        for groups, fname in (
-            (by_type, "complaint_type_id"),
-            (by_cause, "root_cause_id"),
+        by_type = defaultdict(list)
+        for partner, complaint_type, count in Complaint._read_group(
+            domain,
+            ["commercial_partner_id", "complaint_type_id"],
+            ["__count"],
+            order="commercial_partner_id, complaint_type_id",
         ):
-            for partner, key, count in Complaint._read_group(
-                domain,
-                ["commercial_partner_id", fname],
-                ["__count"],
-                order=f"commercial_partner_id, {fname}",
-            ):
-                groups[partner].append((key, count))
+            by_type[partner].append((complaint_type, count))
         complaints = Complaint.search(domain, order="date_reported, id").grouped(
             "commercial_partner_id"
         )
-        return by_type, by_cause, complaints
+        return by_type, complaints

@@ -6,9 +6,14 @@ from . import test_grading_tour
 from . import test_grading_background
 from . import test_complaint
 from . import test_complaint_portal
+from . import test_complaint_owner
+from . import test_complaint_screens
+from . import test_complaint_warehouse
 from . import test_sla
 from . import test_security_complaint
 from . import test_scorecard_outputs
+from . import test_scorecard_print
+from . import test_dashboard_settings
 from . import test_scorecard
 from . import test_scorecard_portal
 from . import test_access_matrix
@@ -18,3 +23,4 @@ from . import test_multicompany
 from . import test_security_reports
 from . import test_security_partner
 from . import test_public_methods
+from . import test_customer_screens

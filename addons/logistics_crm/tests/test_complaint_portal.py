@@ -197,7 +197,8 @@ class TestComplaintPortal(HttpCase):
         self.assertEqual(complaint.sale_order_id, self.order["a"])
         self.assertEqual(complaint.picking_id, self.delivery["a"])
         self.assertEqual(complaint.complaint_type_id, self.type_damaged)
-        self.assertFalse(complaint.user_id)
+        # the default responsible, not the customer (see test_complaint_owner)
+        self.assertEqual(complaint.user_id, self.env.ref("base.user_admin"))
         self.assertEqual(
             str(complaint.description),
             "<p>Two cartons &lt;b&gt;wet&lt;/b&gt;<br>Photos follow.</p>",

@@ -13,8 +13,17 @@ _logger = logging.getLogger(__name__)
 
 MODULE = "logistics_crm"
 # Terms whose Chinese is the term itself: acronyms used as such in Chinese
-# business writing, and the example local part of the complaint e-mail alias.
-SAME_IN_CHINESE = {"ID", "KPI", "RFM", "SLA", "<strong>SLA</strong>", "complaints"}
+# business writing, the example local part of the complaint e-mail alias, and
+# the @ between that local part and its domain.
+SAME_IN_CHINESE = {
+    "ID",
+    "KPI",
+    "RFM",
+    "SLA",
+    "<strong>SLA</strong>",
+    "complaints",
+    '<span class="mx-1">@</span>',
+}
 # Python identifiers the extractor picks up next to labels passed to _().
 IDENTIFIER = re.compile(r"^[a-z]+(_[a-z]+)+$")
 

@@ -18,6 +18,7 @@ USER = "user"  # Logistics CRM users only
 MANAGER = "manager"  # Logistics CRM administrators only
 EDITOR = "editor"  # needs write access on the record (and the rights it uses)
 OWNER = "owner"  # a wizard's creator, with the wizard's group
+REPORTER = "reporter"  # users who may create complaints (CRM and inventory users)
 
 # (model, method) -> who may call it. Update the README when this changes.
 PUBLIC_METHODS = {
@@ -25,6 +26,7 @@ PUBLIC_METHODS = {
     ("logistics.complaint", "action_confirm_intake"): EDITOR,
     ("logistics.complaint", "action_create_credit_note"): EDITOR,
     ("logistics.complaint", "action_create_return"): EDITOR,
+    ("logistics.complaint", "action_open_reported"): READ,
     ("logistics.complaint", "create"): ODOO,
     ("logistics.complaint", "message_new"): ODOO,
     ("logistics.complaint", "write"): ODOO,
@@ -51,6 +53,7 @@ PUBLIC_METHODS = {
     ("sale.order", "action_confirm"): ODOO,
     ("sale.order", "action_view_complaints"): READ,
     ("stock.picking", "action_cancel"): ODOO,
+    ("stock.picking", "action_report_complaint"): REPORTER,
     ("stock.picking", "action_view_complaints"): READ,
     ("stock.picking", "create"): ODOO,
 }
@@ -61,6 +64,7 @@ REFUSED = {
     MANAGER: ("portal", "no_app", "user"),
     EDITOR: ("portal", "no_app"),
     OWNER: ("portal", "no_app", "colleague"),
+    REPORTER: ("portal", "no_app"),
 }
 
 
@@ -117,6 +121,19 @@ class TestPublicMethods(HttpCase, LogisticsCrmCase):
                 "compensation_amount": 50.0,
             }
         )
+        goods = cls.env["product.product"].create(
+            {"name": "Audit cartons", "type": "consu", "list_price": 10.0}
+        )
+        shipment = cls.env["sale.order"].create(
+            {
+                "partner_id": contact.id,
+                "order_line": [
+                    Command.create({"product_id": goods.id, "product_uom_qty": 2})
+                ],
+            }
+        )
+        shipment.action_confirm()
+        cls.delivery = shipment.picking_ids
         cls.sla_policy = cls.env.ref("logistics_crm.sla_policy_standard")
         manager_env = cls.env(user=cls.users["manager"])
         cls.lock_wizard = (
@@ -145,6 +162,7 @@ class TestPublicMethods(HttpCase, LogisticsCrmCase):
             "logistics.sla.policy": cls.sla_policy,
             "logistics.tier.lock.wizard": cls.lock_wizard,
             "res.partner": cls.customer,
+            "stock.picking": cls.delivery,
         }
 
     def test_every_public_method_is_audited(self):
@@ -185,6 +203,12 @@ class TestPublicMethods(HttpCase, LogisticsCrmCase):
         self.assertFalse(self.complaint.credit_note_id)
         self.assertFalse(self.customer.customer_tier_locked)
         self.assertFalse(self.customer.customer_potential)
+        self.assertEqual(
+            self.env["logistics.complaint"].search_count(
+                [("picking_id", "=", self.delivery.id)]
+            ),
+            0,
+        )
 
     def test_private_methods_are_out_of_reach(self):
         for model, method in (

@@ -139,7 +139,7 @@ class TestComplaintEmailIntake(IntakeCase):
             self.env.flush_all()
             self.env.invalidate_all()
             rows = Scorecard.search([("partner_id", "=", self.key.id)])
-            __, __, listed = Report._scorecard_complaints(
+            __, listed = Report._scorecard_complaints(
                 self.key, self.company, today.replace(day=1), today
             )
             return {
@@ -582,7 +582,9 @@ class TestComplaintSecurityHttp(HttpCase):
         self.assertEqual(complaint.partner_id, self.contact["a"])
         self.assertEqual(complaint.sale_order_id, self.order["a"])
         self.assertEqual(complaint.company_id, self.order["a"].company_id)
-        self.assertFalse(complaint.user_id)
+        # the default responsible, not the one the crafted POST names
+        self.assertEqual(complaint.user_id, complaint._default_responsible())
+        self.assertNotEqual(complaint.user_id, self.employee)
         self.assertFalse(complaint.to_confirm)
         self.assertEqual(complaint.priority, "1")
         self.assertEqual(complaint.compensation_amount, 0.0)

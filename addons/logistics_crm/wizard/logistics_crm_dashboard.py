@@ -31,18 +31,29 @@ class LogisticsCrmDashboard(models.TransientModel):
 
     def _compute_dashboard(self):
         render = self.env["ir.qweb"]._render
+        # a customer's name opens the customer in the web client
+        customers_path = (
+            self.env.ref("logistics_crm.res_partner_action_customer_value").sudo().path
+        )
         for dashboard in self:
             company = dashboard.company_id
             dashboard.tier_html = render(
-                "logistics_crm.dashboard_tiers", {"rows": dashboard._tier_rows()}
+                "logistics_crm.dashboard_tiers",
+                {"rows": dashboard._tier_rows(), "currency": company.currency_id},
             )
             dashboard.at_risk_html = render(
                 "logistics_crm.dashboard_at_risk",
-                {"rows": dashboard._at_risk_rows(company)},
+                {
+                    "rows": dashboard._at_risk_rows(company),
+                    "customers_path": customers_path,
+                },
             )
             dashboard.worst_on_time_html = render(
                 "logistics_crm.dashboard_worst_on_time",
-                {"rows": dashboard._worst_on_time_rows()},
+                {
+                    "rows": dashboard._worst_on_time_rows(),
+                    "customers_path": customers_path,
+                },
             )
 
     def _tier_rows(self):

@@ -150,15 +150,23 @@ class LogisticsScorecardExport(models.TransientModel):
             partners = self.env["res.partner"].browse([p.id for (p,) in groups])
         if not partners:
             raise self._nothing_to_export()
-        return self.env.ref(
-            "logistics_crm.action_report_customer_scorecard"
-        ).report_action(
-            partners,
-            data={
-                "date_from": fields.Date.to_string(self.date_from),
-                "date_to": fields.Date.to_string(self.date_to),
-            },
+        # the web client prints a report with data from its data alone, without
+        # record ids: the customers travel in it
+        action = (
+            self.env.ref("logistics_crm.action_report_customer_scorecard")
+            .with_company(self.company_id)
+            .report_action(
+                partners,
+                data={
+                    "date_from": fields.Date.to_string(self.date_from),
+                    "date_to": fields.Date.to_string(self.date_to),
+                    "partner_ids": partners.ids,
+                },
+            )
         )
+        if action["type"] == "ir.actions.report":
+            action["close_on_report_download"] = True
+        return action
 
     def action_export_xlsx(self):
         """Build the Excel workbook (Summary, Monthly, Trend) and download it.
@@ -226,10 +234,12 @@ class LogisticsScorecardExport(models.TransientModel):
         return f"/web/content/{attachment.id}?download=true"
 
     def _download_action(self, attachment):
+        # the web client closes the dialog after opening the URL only for the
+        # default target ("new"), not for "download"
         return {
             "type": "ir.actions.act_url",
             "url": self._download_url(attachment),
-            "target": "download",
+            "close": True,
         }
 
     @api.model
