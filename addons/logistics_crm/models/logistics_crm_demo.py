@@ -6,6 +6,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
+from odoo.tools import SQL
 
 # the portal user of the story (login and password)
 DEMO_PORTAL_LOGIN = "greenvalley"
@@ -24,7 +25,8 @@ def _shipper(key, name, city, tag, **values):
     never paid; ``downgrade``: the potential the salesperson sets after last
     month's grading (an at-risk customer moving volume elsewhere); ``kind``:
     ftl (pallets by truck), cold (cold chain) or parcel (e-commerce
-    fulfilment)."""
+    fulfilment); ``pending``: days ago of orders whose delivery has not left
+    the warehouse yet (waiting for today's truck, or held past its deadline)."""
     shipper = {
         "key": key,
         "name": name,
@@ -46,6 +48,7 @@ def _shipper(key, name, city, tag, **values):
         "kind": "ftl",
         "policy": False,
         "downgrade": False,
+        "pending": (),
     }
     shipper.update(values)
     return shipper
@@ -62,30 +65,32 @@ SHIPPERS = [
         "youpin", "Youpin E-commerce 优品电商", "Hangzhou", "ecommerce",
         potential="high", contact="Zhang Wei 张伟", first=364, last=1, every=12,
         amount=30000, trend=0.4, margin=0.2, late=0.04, partial=0.05,
-        kind="parcel",
+        kind="parcel", pending=(1,),
     ),
     _shipper(
         "huaxin", "Huaxin Electronics 华新电子", "Shenzhen", "manufacturing",
         potential="high", contact="Li Na 李娜", first=362, last=1, every=15,
         amount=30000,
-        trend=0.15, margin=0.18, late=0.03, partial=0.03,
+        trend=0.15, margin=0.18, late=0.03, partial=0.03, pending=(1,),
     ),
     _shipper(
         "jiuzhou", "Jiuzhou Pharma Distribution 九州医药", "Beijing", "pharma",
         potential="high", user=DEMO, contact="Wang Fang 王芳", first=360, last=1,
         every=16, amount=22000, trend=0.25, margin=0.24, late=0.03, partial=0.02,
-        kind="cold", policy=True,
+        kind="cold", policy=True, extra=(4,), pending=(4,),
     ),
     _shipper(
         "changjiang", "Changjiang Auto Parts 长江汽配", "Wuhan", "automotive",
         potential="high", user=DEMO, contact="Liu Yang 刘洋", first=358, last=1,
         every=15,
         amount=24000, trend=0.1, margin=0.2, late=0.05, partial=0.05, unpaid=0.02,
+        extra=(5,), pending=(5, 1),
     ),
     _shipper(
         "xinyue", "Xinyue Retail Chain 鑫悦连锁", "Shanghai", "retail",
         potential="high", contact="Chen Jie 陈杰", first=363, last=1, every=13,
         amount=21000, trend=0.3, margin=0.19, late=0.03, partial=0.04,
+        pending=(1,),
     ),
     # growth
     _shipper(
@@ -221,7 +226,9 @@ SHIPPERS = [
     ),
 ]  # fmt: skip
 
-# (customer, type, stage, days ago, cause, rating, subject, extras)
+# (customer, type, stage, days ago, cause, rating, subject, extras); the age
+# of the open ones (new, in progress, waiting) counts working days, as their
+# SLA clocks do: most are within their deadlines, two are breached
 COMPLAINTS = [
     ("youpin", "late", "closed", 300, "carrier", 4,
      "Parcels of the 618 campaign delivered a day late", {}),
@@ -278,29 +285,31 @@ COMPLAINTS = [
      "Table legs broken in transit", {"damaged": 4, "claim": 800}),
     ("anxin", "wrong_item", "resolved", 20, "warehouse", 0,
      "Wrong batch of syringes delivered", {}),
-    ("youpin", "short", "in_progress", 4, False, 0,
+    ("youpin", "short", "in_progress", 1.5, False, 0,
      "Short delivery: 40 parcels missing", {}),
-    ("changjiang", "late", "in_progress", 9, False, 0,
+    ("changjiang", "late", "in_progress", 1, False, 0,
      "Gearboxes still not at the plant", {}),
-    ("bluewave", "damaged", "in_progress", 3, False, 0,
+    ("bluewave", "damaged", "in_progress", 2, False, 0,
      "Water damage on export cartons", {"damaged": 15, "claim": 1100}),
-    ("dongfang", "damaged", "in_progress", 8, False, 0,
+    # waiting for the carrier's assessment: the resolution deadline has passed
+    ("dongfang", "damaged", "in_progress", 6, False, 0,
      "Wardrobe doors cracked", {"damaged": 3, "claim": 900}),
-    ("lotus", "billing", "in_progress", 10, False, 0,
+    ("lotus", "billing", "in_progress", 2.5, False, 0,
      "Cold storage days invoiced after pick-up", {}),
-    ("xinyue", "documentation", "waiting", 3, False, 0,
+    ("xinyue", "documentation", "waiting", 1, False, 0,
      "Proof of delivery unsigned for three stores", {}),
-    ("huaxin", "billing", "waiting", 5, False, 0,
+    ("huaxin", "billing", "waiting", 2, False, 0,
      "Credit of the returned pallet not yet on the statement", {}),
-    ("qiming", "lost", "waiting", 6, False, 0,
+    ("qiming", "lost", "waiting", 3, False, 0,
      "Carton of notebooks lost in transit", {}),
+    # urgent: to be answered within a working hour, and not answered yet
     ("jiuzhou", "late", "new", 0, False, 0,
-     "Insulin shipment not delivered this morning", {"priority": "3"}),
-    ("greenvalley", "damaged", "new", 1, False, 0,
+     "Insulin shipment still not delivered", {"priority": "3"}),
+    ("greenvalley", "damaged", "new", 0, False, 0,
      "Frozen dumplings thawed on arrival", {"claim": 700}),
     ("fenghua", "short", "new", 0, False, 0,
      "Half of the toy order arrived", {}),
-    ("xiaoyu", "attitude", "new", 2, False, 0,
+    ("xiaoyu", "attitude", "new", 0.5, False, 0,
      "Courier rude on the phone", {}),
     ("youpin", "other", "cancelled", 60, False, 0, "Filed twice by mistake", {}),
     ("pearl", "other", "cancelled", 5, False, 0, "Question, not a complaint", {}),
@@ -325,6 +334,27 @@ FEEDBACK = {
 }
 CONSU = {"ftl": "pallet", "cold": "pallet", "parcel": "parcel"}
 SERVICE = {"ftl": "freight", "cold": "cold_chain", "parcel": "express"}
+OPEN_STAGES = ("new", "in_progress", "waiting")
+# the demo year is graded once a month, as of that day, like the history of a
+# year of regrades (a row for each customer whose score or tier changed)
+REGRADE_MONTHS = 11
+
+
+class _Year:
+    """The demo year as played so far: what is still to come (orders,
+    deliveries, backorders, payments, complaints), oldest first."""
+
+    def __init__(self, rng, now, partners):
+        self.rng = rng
+        self.now = now
+        self.partners = partners
+        self.orders = []  # plans of the orders still to place
+        self.placed = 0  # orders placed so far
+        self.deliveries = {}  # sale.order: (shipper, when it leaves or None)
+        self.backorders = {}  # stock.picking: when it leaves
+        self.to_invoice = []  # (sale.order, shipper)
+        self.payments = []  # (statement date, account.move)
+        self.complaints = []  # plans of the complaints still to file
 
 
 class LogisticsCrmDemo(models.AbstractModel):
@@ -336,8 +366,13 @@ class LogisticsCrmDemo(models.AbstractModel):
         """Create the demo story of a third-party logistics company: thirty
         shippers with a year of orders, deliveries (some late, short or
         damaged), invoices (some overdue), complaints in every stage with
-        ratings, a credit note and returns; grade them and check the SLAs.
-        Deterministic: a seeded random generator, dates relative to today."""
+        ratings, a credit note and returns.
+
+        The year is played month by month, and each month ends with a regrade
+        as of that day: the grade history and the tier notes are those a year
+        of grading leaves, and each order gets the SLA policy and the star of
+        its customer's grade when it was placed. Deterministic: a seeded
+        random generator, dates relative to today."""
         started = time.monotonic()
         company = self.env.company
         if (
@@ -353,42 +388,82 @@ class LogisticsCrmDemo(models.AbstractModel):
             )._compute_grades()
             _logger.info("Logistics CRM demo: already present, customers regraded")
             return
-        rng = random.Random(SEED)
         now = fields.Datetime.now().replace(microsecond=0)
-        partners = self._demo_partners()
-        orders = self._demo_orders(rng, partners, now)
+        year = _Year(random.Random(SEED), now, self._demo_partners())
+        self._demo_plan_orders(year)
+        self._demo_plan_complaints(year)
         policy = self.env["logistics.grading.policy"]._get_for_company(company)
-        # the first grading decides which SLA policy the orders get
-        self._demo_grade(policy, now - timedelta(days=60))
-        self._demo_recompute_deadlines()
-        self._demo_deliver(rng, orders, now)
-        self._demo_invoice(rng, orders, now)
-        self._demo_complaints(rng, partners, now)
-        # last month's regrade, as of that day; then some salespeople lower
-        # the potential of customers moving volume elsewhere
-        self._demo_grade(policy, now - timedelta(days=30), as_of=True)
+        for months in range(REGRADE_MONTHS, 0, -1):
+            run = (now - relativedelta(months=months)).replace(
+                hour=20, minute=0, second=0
+            )
+            self._demo_play(year, run)
+            self._demo_grade(policy, run)
+        # after last month's regrade, some salespeople lower the potential of
+        # customers moving volume elsewhere
         for shipper in SHIPPERS:
             if shipper["downgrade"]:
-                partners[shipper["key"]].customer_potential = shipper["downgrade"]
+                partner = year.partners[shipper["key"]]
+                partner.customer_potential = shipper["downgrade"]
+        self._demo_play(year, now)
         policy._compute_grades()
-        # what a manager does after a regrade: open deadlines follow the tiers
+        # what a manager does after a regrade: open deadlines follow the
+        # tiers, and the open deliveries of new key accounts get their star
         self._demo_recompute_deadlines()
+        self.env["stock.picking"].search(
+            [
+                ("picking_type_code", "=", "outgoing"),
+                ("state", "not in", ("done", "cancel")),
+            ]
+        )._star_priority_deliveries()
         self.env["logistics.sla.status"]._cron_check_deadlines()
+        # the demo customers' addresses are examples: no rating e-mails
+        self.env["mail.mail"].search(
+            [("model", "=", "logistics.complaint"), ("state", "=", "outgoing")]
+        ).unlink()
         _logger.info(
             "Logistics CRM demo: %s customers, %s orders in %.0f s",
-            len(partners),
-            len(orders),
+            len(year.partners),
+            year.placed,
             time.monotonic() - started,
         )
 
     @api.model
-    def _demo_grade(self, policy, date, as_of=False):
-        """Grade (as of ``date`` with ``as_of``) and date the history rows of
-        the run ``date``."""
+    def _demo_play(self, year, until):
+        """Play the story up to ``until``: orders placed, deliveries made,
+        invoices posted and paid, complaints filed and handled."""
+        self._demo_place_orders(year, until)
+        self._demo_deliver(year, until)
+        self._demo_invoice(year, until)
+        self._demo_complaints(year, until)
+        self._demo_analyze()
+
+    @api.model
+    def _demo_analyze(self):
+        """Refresh the planner's statistics: the demo writes a year of orders,
+        deliveries and accounting in one transaction, and without them
+        PostgreSQL plans Odoo's stock and reconciliation queries for the empty
+        tables of a new database (minutes instead of seconds)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        )
+        tables = [SQL.identifier(table) for (table,) in self.env.cr.fetchall()]
+        self.env.cr.execute(SQL("ANALYZE %s", SQL(", ").join(tables)))
+
+    @api.model
+    def _demo_grade(self, policy, when):
+        """Regrade as of ``when``'s day, and date the history rows and the
+        tier notes of the run at ``when``."""
         History = self.env["logistics.grade.history"]
+        Message = self.env["mail.message"]
         last = History.search([], order="id desc", limit=1).id or 0
-        policy._compute_grades(today=date.date() if as_of else None)
-        History.search([("id", ">", last)]).write({"date": date})
+        last_message = Message.search([], order="id desc", limit=1).id or 0
+        policy._compute_grades(today=when.date())
+        History.search([("id", ">", last)]).write({"date": when})
+        Message.search(
+            [("id", ">", last_message), ("model", "=", "res.partner")]
+        ).write({"date": when})
 
     # ------------------------------------------------------------------
     # Customers and orders
@@ -475,19 +550,18 @@ class LogisticsCrmDemo(models.AbstractModel):
         return date.replace(hour=rng.randint(0, 7), minute=rng.choice((0, 15, 30, 45)))
 
     @api.model
-    def _demo_orders(self, rng, partners, now):
-        """Create and confirm every order, then backdate it."""
+    def _demo_plan_orders(self, year):
+        """Draw every order of the year: its customer, date and lines."""
         ref = self.env.ref
         products = {
             key: ref(f"logistics_crm.product_demo_{key}")
             for key in ("freight", "cold_chain", "express", "pallet", "parcel")
         }
-        vals_list, dates = [], []
+        rng, plans = year.rng, []
         for shipper in SHIPPERS:
-            partner = partners[shipper["key"]]
-            days = self._order_days(rng, shipper)
+            partner = year.partners[shipper["key"]]
             span = max(shipper["first"] - shipper["last"], 1)
-            for days_ago in days:
+            for days_ago in self._order_days(rng, shipper):
                 progress = min(max((shipper["first"] - days_ago) / span, 0.0), 1.0)
                 amount = round(
                     shipper["amount"]
@@ -500,41 +574,73 @@ class LogisticsCrmDemo(models.AbstractModel):
                     units = max(5, round(amount / 60))
                 else:
                     units = max(1, round(amount / 900))
-                vals_list.append(
+                vals = {
+                    "partner_id": partner.id,
+                    "user_id": partner.user_id.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": products[SERVICE[shipper["kind"]]].id,
+                                "product_uom_qty": 1,
+                                "price_unit": amount,
+                                "purchase_price": round(
+                                    amount * (1 - shipper["margin"]), 2
+                                ),
+                            }
+                        ),
+                        Command.create(
+                            {"product_id": goods.id, "product_uom_qty": units}
+                        ),
+                    ],
+                }
+                plans.append(
                     {
-                        "partner_id": partner.id,
-                        "user_id": partner.user_id.id,
-                        "client_order_ref": f"PO-{shipper['key'][:3].upper()}-"
-                        f"{1000 + len(vals_list)}",
-                        "order_line": [
-                            Command.create(
-                                {
-                                    "product_id": products[SERVICE[shipper["kind"]]].id,
-                                    "product_uom_qty": 1,
-                                    "price_unit": amount,
-                                    "purchase_price": round(
-                                        amount * (1 - shipper["margin"]), 2
-                                    ),
-                                }
-                            ),
-                            Command.create(
-                                {"product_id": goods.id, "product_uom_qty": units}
-                            ),
-                        ],
+                        "shipper": shipper,
+                        "date": self._order_date(rng, year.now, days_ago),
+                        "pending": days_ago in shipper["pending"],
+                        "vals": vals,
                     }
                 )
-                dates.append((shipper, self._order_date(rng, now, days_ago)))
+        plans.sort(key=lambda plan: plan["date"])
+        for number, plan in enumerate(plans, 1000):
+            key = plan["shipper"]["key"][:3].upper()
+            plan["vals"]["client_order_ref"] = f"PO-{key}-{number}"
+        year.orders = plans
+
+    @api.model
+    def _demo_place_orders(self, year, until):
+        """Confirm the orders placed up to ``until``, then date them back with
+        their SLA clock (the deadline of the policy of the customer's grade
+        of the day) and their delivery (planned for the order date, as Odoo
+        plans it without a customer lead time)."""
+        count = next(
+            (i for i, plan in enumerate(year.orders) if plan["date"] > until),
+            len(year.orders),
+        )
+        plans, year.orders = year.orders[:count], year.orders[count:]
+        if not plans:
+            return
         # no chatter tracking for a year of history: it costs seconds here
         orders = (
-            self.env["sale.order"].with_context(tracking_disable=True).create(vals_list)
+            self.env["sale.order"]
+            .with_context(tracking_disable=True)
+            .create([plan["vals"] for plan in plans])
         )
         orders.action_confirm()
-        result = []
-        for order, (shipper, date) in zip(orders, dates, strict=True):
+        year.placed += len(orders)
+        for order, plan in zip(orders, plans, strict=True):
+            date = plan["date"]
             order.date_order = date
             order.sla_status_ids.write({"date_start": date, "resumed_on": date})
-            result.append((order, shipper))
-        return result
+            order.picking_ids.move_ids.write({"date": date, "date_deadline": date})
+        orders.sla_status_ids._recompute_deadlines()
+        for order, plan in zip(orders, plans, strict=True):
+            shipper = plan["shipper"]
+            leaves = None
+            if not plan["pending"]:
+                leaves = self._demo_delivery_date(year.rng, order, shipper)
+            year.deliveries[order] = (shipper, leaves)
+            year.to_invoice.append((order, shipper))
 
     @api.model
     def _demo_recompute_deadlines(self):
@@ -548,106 +654,120 @@ class LogisticsCrmDemo(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _demo_deliver(self, rng, orders, now):
-        """Validate the deliveries as they happened: on time or late against
-        the order's SLA deadline, some short (with or without a backorder)."""
+    def _demo_delivery_date(self, rng, order, shipper):
+        """When the order's delivery is made: on time or late against the
+        order's SLA deadline."""
+        deadline = order.sla_deadline or order.date_order + timedelta(days=3)
+        if rng.random() < shipper["late"]:
+            return deadline + timedelta(hours=rng.uniform(3, 54))
+        lead = (deadline - order.date_order).total_seconds()
+        return order.date_order + timedelta(seconds=lead * rng.uniform(0.3, 0.9))
+
+    @api.model
+    def _demo_deliver(self, year, until):
+        """Validate the deliveries made up to ``until``, some short (with or
+        without a backorder), and the backorders completed by then; stop the
+        orders' SLA clocks at the real delivery dates."""
+        rng = year.rng
+        Picking = self.env["stock.picking"]
         done_on, short, backorder = {}, [], []
-        for order, shipper in orders:
-            deadline = order.sla_deadline or order.date_order + timedelta(days=3)
-            if rng.random() < shipper["late"]:
-                reached = deadline + timedelta(hours=rng.uniform(3, 54))
-            else:
-                lead = (deadline - order.date_order).total_seconds()
-                reached = order.date_order + timedelta(
-                    seconds=lead * rng.uniform(0.3, 0.9)
-                )
-            if reached > now - timedelta(hours=2):
+        for order, (shipper, leaves) in list(year.deliveries.items()):
+            if not leaves or leaves > until:
                 continue
+            del year.deliveries[order]
             picking = order.picking_ids.filtered(
                 lambda p: p.picking_type_code == "outgoing"
             )
-            done_on[picking.id] = reached
+            done_on[picking] = leaves
             is_short = rng.random() < shipper["partial"]
             for move in picking.move_ids:
                 ratio = rng.uniform(0.6, 0.9) if is_short else 1.0
                 move.quantity = max(1, int(move.product_uom_qty * ratio))
             if is_short:
                 (backorder if rng.random() < 0.5 else short).append(picking.id)
-        Picking = self.env["stock.picking"]
-        pickings = Picking.browse(list(done_on))
-        # the clocks are stopped below, at the real delivery dates
-        pickings.sale_id.sla_status_ids.write({"state": "reached"})
-        pickings.with_context(
-            skip_backorder=True, picking_ids_not_to_backorder=short
-        ).button_validate()
-        for picking in pickings:
-            picking.date_done = done_on[picking.id]
-        later = Picking.search([("backorder_id", "in", backorder)])
-        later_open = later.filtered(
-            lambda p: done_on[p.backorder_id.id] + timedelta(days=3) < now
+        pickings = Picking.union(*done_on)
+        orders = pickings.sale_id
+        if pickings:
+            # the clocks are stopped below, at the real delivery dates
+            orders.sla_status_ids.write({"state": "reached"})
+            pickings.with_context(
+                skip_backorder=True, picking_ids_not_to_backorder=short
+            ).button_validate()
+            for picking, leaves in done_on.items():
+                picking.date_done = leaves
+            for later in Picking.search([("backorder_id", "in", backorder)]):
+                year.backorders[later] = done_on[later.backorder_id] + timedelta(
+                    days=rng.uniform(1.5, 3)
+                )
+        completed = Picking.union(
+            *(picking for picking, leaves in year.backorders.items() if leaves <= until)
         )
-        for picking in later_open:
-            for move in picking.move_ids:
+        if completed:
+            for move in completed.move_ids:
                 move.quantity = move.product_uom_qty
-        later_open.with_context(skip_backorder=True).button_validate()
-        for picking in later_open:
-            picking.date_done = done_on[picking.backorder_id.id] + timedelta(
-                days=rng.uniform(1.5, 3)
-            )
-        delivered = pickings.sale_id
-        statuses = delivered.sla_status_ids.filtered(lambda s: s.kind == "delivery")
-        statuses.write({"state": "ongoing", "reached_on": False})
-        delivered.write({"sla_reached_on": False})
-        delivered._sla_check_delivered()
+            completed.sale_id.sla_status_ids.write({"state": "reached"})
+            completed.with_context(skip_backorder=True).button_validate()
+            for picking in completed:
+                picking.date_done = year.backorders.pop(picking)
+            orders |= completed.sale_id
         # orders waiting for their backorder keep a running clock
-        (later - later_open).sale_id.sla_status_ids.filtered(
-            lambda s: s.kind == "delivery" and s.state == "reached"
-        ).write({"state": "ongoing"})
-        self.env["stock.picking"].search(
-            [("state", "not in", ("done", "cancel"))]
-        )._star_priority_deliveries()
+        orders.sla_status_ids.filtered(lambda s: s.kind == "delivery").write(
+            {"state": "ongoing", "reached_on": False}
+        )
+        orders.write({"sla_reached_on": False})
+        orders._sla_check_delivered()
 
     # ------------------------------------------------------------------
     # Invoices and payments
     # ------------------------------------------------------------------
 
     @api.model
-    def _demo_invoice(self, rng, orders, now):
-        """Invoice the orders older than a week, one invoice per order, on
-        the delivery date; pay most of them around their due date."""
-        today = now.date()
-        to_invoice = [
-            (order, shipper)
-            for order, shipper in orders
-            if order.date_order < now - timedelta(days=7)
-        ]
-        sale_orders = self.env["sale.order"].union(*(o for o, __ in to_invoice))
-        sale_orders.with_context(tracking_disable=True)._create_invoices(grouped=True)
-        invoices = self.env["account.move"]
-        unpaid = {}
-        for order, shipper in to_invoice:
-            invoice = order.invoice_ids.with_context(tracking_disable=True)
-            invoice.invoice_date = (order.sla_reached_on or order.date_order).date()
-            invoices |= invoice
-            unpaid[invoice.id] = rng.random() < shipper["unpaid"]
-        invoices.sorted("invoice_date").action_post()
+    def _demo_invoice(self, year, until):
+        """Invoice the orders a week old by ``until``, one invoice per order,
+        on the delivery date; customers settle their statement once a month,
+        on the 25th, around the due dates (some invoices are never paid)."""
+        rng = year.rng
+        count = next(
+            (
+                i
+                for i, (order, __) in enumerate(year.to_invoice)
+                if order.date_order >= until - timedelta(days=7)
+            ),
+            len(year.to_invoice),
+        )
+        to_invoice, year.to_invoice = year.to_invoice[:count], year.to_invoice[count:]
+        if to_invoice:
+            sale_orders = self.env["sale.order"].union(*(o for o, __ in to_invoice))
+            sale_orders.with_context(tracking_disable=True)._create_invoices(
+                grouped=True
+            )
+            invoices = self.env["account.move"]
+            unpaid = {}
+            for order, shipper in to_invoice:
+                invoice = order.invoice_ids.with_context(tracking_disable=True)
+                invoice.invoice_date = (order.sla_reached_on or order.date_order).date()
+                invoices |= invoice
+                unpaid[invoice.id] = rng.random() < shipper["unpaid"]
+            invoices.sorted("invoice_date").action_post()
+            for invoice in invoices:
+                if unpaid[invoice.id]:
+                    continue
+                paid_on = invoice.invoice_date_due + timedelta(days=rng.randint(-12, 9))
+                run = paid_on + relativedelta(day=25)
+                if run < paid_on:
+                    run += relativedelta(months=1)
+                year.payments.append((run, invoice))
+        today = until.date()
         runs = {}
-        for invoice in invoices:
-            if unpaid[invoice.id]:
-                continue
-            paid_on = invoice.invoice_date_due + timedelta(days=rng.randint(-12, 9))
-            if paid_on > today:
-                continue
-            # customers settle their statement once a month, on the 25th
-            run = paid_on + relativedelta(day=25)
-            if run < paid_on:
-                run += relativedelta(months=1)
-            key = (min(run, today), invoice.commercial_partner_id.id)
-            runs.setdefault(key, []).append(invoice.id)
+        for run, invoice in year.payments:
+            if run <= today:
+                runs.setdefault(run, []).append(invoice.id)
+        year.payments = [(run, inv) for run, inv in year.payments if run > today]
         Register = self.env["account.payment.register"].with_context(
             active_model="account.move", tracking_disable=True
         )
-        for (date, __), ids in sorted(runs.items()):
+        # one payment per customer and statement run
+        for date, ids in sorted(runs.items()):
             Register.with_context(active_ids=ids).create(
                 {"payment_date": date, "group_payment": True}
             )._create_payments()
@@ -657,8 +777,39 @@ class LogisticsCrmDemo(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _demo_plan_complaints(self, year):
+        """Date every complaint of the story: the open ones in working time
+        before now, the others in days."""
+        calendar = self.env.company.resource_calendar_id
+        plans = []
+        for customer, type_key, stage_key, days_ago, *handling in COMPLAINTS:
+            if stage_key in OPEN_STAGES:
+                hours = days_ago * calendar.hours_per_day + year.rng.uniform(1.2, 1.8)
+                reported = calendar.plan_hours(-hours, year.now, compute_leaves=True)
+            else:
+                hours = year.rng.uniform(1, 5)
+                reported = year.now - timedelta(days=days_ago, hours=hours)
+            plans.append((reported, customer, type_key, stage_key, *handling))
+        year.complaints = sorted(plans, key=lambda plan: plan[0])
+
+    @api.model
     def _demo_complaint_order(self, partner, type_key, reported):
-        orders = self.env["sale.order"].search(
+        SaleOrder = self.env["sale.order"]
+        if type_key == "late":
+            # a delivery still not made past its deadline
+            held = SaleOrder.search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("state", "=", "sale"),
+                    ("sla_reached_on", "=", False),
+                    ("sla_deadline", "<", reported),
+                ],
+                order="sla_deadline desc",
+                limit=1,
+            )
+            if held:
+                return held
+        orders = SaleOrder.search(
             [
                 ("partner_id", "=", partner.id),
                 ("sla_reached_on", "<", reported),
@@ -673,17 +824,24 @@ class LogisticsCrmDemo(models.AbstractModel):
         return (matching or orders)[:1]
 
     @api.model
-    def _demo_complaints(self, rng, partners, now):
+    def _demo_complaints(self, year, until):
+        """File the complaints reported up to ``until``, then handle them."""
         ref = self.env.ref
+        count = next(
+            (i for i, plan in enumerate(year.complaints) if plan[0] > until),
+            len(year.complaints),
+        )
+        plans, year.complaints = year.complaints[:count], year.complaints[count:]
         complaints = []
-        for customer, type_key, stage_key, days_ago, *rest in COMPLAINTS:
-            cause_key, rating, subject, extras = rest
-            partner = partners[customer]
-            reported = now - timedelta(days=days_ago, hours=rng.uniform(1, 5))
+        for plan in plans:
+            reported, customer, type_key, stage_key, cause_key, rating = plan[:6]
+            subject, extras = plan[6:]
+            partner = year.partners[customer]
             order = self._demo_complaint_order(partner, type_key, reported)
-            picking = order.picking_ids.filtered(
-                lambda p: p.picking_type_code == "outgoing" and p.state == "done"
-            )[:1]
+            pickings = order.picking_ids.filtered(
+                lambda p: p.picking_type_code == "outgoing"
+            )
+            picking = pickings.filtered(lambda p: p.state == "done")[:1] or pickings[:1]
             vals = {
                 "name": subject,
                 "partner_id": partner.child_ids[:1].id or partner.id,
@@ -706,18 +864,15 @@ class LogisticsCrmDemo(models.AbstractModel):
                 (complaint, type_key, stage_key, cause_key, rating, extras)
             )
         for complaint, *handling in complaints:
-            self._demo_handle(rng, complaint, *handling)
-        # the demo customers' addresses are examples: no rating e-mails
-        self.env["mail.mail"].search(
-            [("model", "=", "logistics.complaint"), ("state", "=", "outgoing")]
-        ).unlink()
+            self._demo_handle(year.rng, complaint, *handling)
 
     @api.model
     def _demo_handle(
         self, rng, complaint, type_key, stage_key, cause_key, rating, extras
     ):
         """Move the complaint to its stage as the team did, then put the SLA
-        clocks and the closing date back to when it happened."""
+        clocks and the closing date back to when it happened. The open
+        complaints were answered in time; some closed ones were not."""
         ref = self.env.ref
         reported = complaint.date_reported
         now = fields.Datetime.now()
@@ -737,15 +892,22 @@ class LogisticsCrmDemo(models.AbstractModel):
                     "compensation_amount": extras.get("compensation", 0.0),
                 }
             )
-        complaint.stage_id = ref(f"logistics_crm.complaint_stage_{stage_key}")
-        if stage_key == "cancelled":
-            return
-        answered = reported + timedelta(hours=rng.uniform(0.3, 6))
-        closed = reported + timedelta(hours=rng.uniform(5, 70))
         statuses = complaint.sla_status_ids
         response = statuses.filtered(lambda s: s.kind == "response")
         resolution = statuses.filtered(lambda s: s.kind == "resolution")
+        answer_by = response.deadline
+        complaint.stage_id = ref(f"logistics_crm.complaint_stage_{stage_key}")
+        if stage_key == "cancelled":
+            return
+        if stage_key in OPEN_STAGES and answer_by:
+            answered = reported + (answer_by - reported) * rng.uniform(0.2, 0.8)
+        else:
+            answered = reported + timedelta(hours=rng.uniform(0.3, 6))
+        closed = reported + timedelta(hours=rng.uniform(5, 70))
         self._demo_reach(response, min(answered, now))
+        if stage_key == "waiting":
+            waiting = answered + timedelta(hours=rng.uniform(1, 4))
+            self._demo_pause(resolution, min(waiting, now))
         if closing:
             closed = min(closed, now - timedelta(hours=1))
             self._demo_reach(resolution, closed)
@@ -763,6 +925,12 @@ class LogisticsCrmDemo(models.AbstractModel):
                 complaint.credit_note_id.action_post()
         if extras.get("return"):
             self._demo_return(complaint, extras.get("damaged", 1))
+
+    @api.model
+    def _demo_pause(self, statuses, when):
+        statuses = statuses.filtered(lambda s: s.state == "paused")
+        statuses.write({"state": "ongoing", "consumed_hours": 0.0})
+        statuses._pause(when)
 
     @api.model
     def _demo_reach(self, statuses, when):

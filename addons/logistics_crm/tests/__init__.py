@@ -10,6 +10,8 @@ from . import test_complaint_owner
 from . import test_complaint_screens
 from . import test_complaint_warehouse
 from . import test_sla
+from . import test_delivery_sla_ui
+from . import test_demo
 from . import test_security_complaint
 from . import test_scorecard_outputs
 from . import test_scorecard_print

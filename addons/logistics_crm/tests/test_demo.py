@@ -1,0 +1,137 @@
+import ast
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from lxml import etree
+
+from odoo import fields
+from odoo.tests import TransactionCase, freeze_time, new_test_user, tagged
+from odoo.tools import convert_file
+
+
+def _last_wednesday_morning():
+    """The last Wednesday before today, 07:30 UTC: a working day whose
+    morning has deliveries due later that day, whatever the calendar's
+    time zone (UTC to UTC+8)."""
+    today = date.today()
+    wednesday = today - timedelta(days=(today.weekday() - 2) % 7 or 7)
+    return datetime(wednesday.year, wednesday.month, wednesday.day, 7, 30)
+
+
+@freeze_time(_last_wednesday_morning())
+@tagged("post_install", "-at_install")
+class TestDemo(TransactionCase):
+    """The demo story, loaded as the install loads it, shows the warehouse
+    features, a grade history over the past year and SLA breaches as the
+    exception."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the demo runs on a database with Odoo's demo data: of that, it only
+        # uses the demo salesperson
+        if not cls.env.ref("base.user_demo", raise_if_not_found=False):
+            demo = new_test_user(
+                cls.env,
+                "demo",
+                groups="base.group_user,sales_team.group_sale_salesman",
+                context={"no_reset_password": True},
+                name="Marc Demo",
+            )
+            cls.env["ir.model.data"].create(
+                {
+                    "module": "base",
+                    "name": "user_demo",
+                    "model": "res.users",
+                    "res_id": demo.id,
+                    "noupdate": True,
+                }
+            )
+        convert_file(
+            cls.env,
+            "logistics_crm",
+            "demo/logistics_crm_demo.xml",
+            {},
+            mode="init",
+            noupdate=True,
+        )
+        cls.customers = cls.env["res.partner"].search(
+            [("email", "=like", "logistics@%.example.com")]
+        )
+        search = cls.env["stock.picking"].get_views(
+            [(cls.env.ref("stock.view_picking_internal_search").id, "search")]
+        )["views"]["search"]["arch"]
+        cls.filters = {
+            name: ast.literal_eval(
+                etree.fromstring(search).xpath(f"//filter[@name='{name}']/@domain")[0]
+            )
+            for name in ("filter_sla_late", "filter_sla_today")
+        }
+
+    def test_key_account_deliveries_due_today_are_starred(self):
+        due_today = self.env["stock.picking"].search(
+            [*self.filters["filter_sla_today"], ("picking_type_code", "=", "outgoing")]
+        )
+        key_accounts = due_today.filtered(
+            lambda p: (
+                p.partner_id.commercial_partner_id.customer_tier_id.priority_delivery
+            )
+        )
+        self.assertTrue(key_accounts, "key-account deliveries are due today")
+        self.assertEqual(set(key_accounts.mapped("priority")), {"1"})
+
+    def test_sla_late_filter_shows_late_deliveries(self):
+        late = self.env["stock.picking"].search(self.filters["filter_sla_late"])
+        self.assertGreaterEqual(len(late), 2, "a few deliveries are late")
+        now = fields.Datetime.now()
+        for delivery in late:
+            self.assertLess(delivery.sla_deadline, now)
+            self.assertNotIn(delivery.state, ("done", "cancel"))
+
+    def test_grade_history_is_a_year_of_regrades(self):
+        history = self.env["logistics.grade.history"].search(
+            [("partner_id", "in", self.customers.ids)]
+        )
+        runs = sorted(set(history.mapped("date")))
+        self.assertGreater(runs[-1] - runs[0], timedelta(days=183))
+        self.assertGreaterEqual(len(runs), 7)
+        notes = self.env["mail.message"].search(
+            [
+                ("model", "=", "res.partner"),
+                ("res_id", "in", self.customers.ids),
+                ("body", "ilike", "Customer tier in"),
+            ]
+        )
+        self.assertTrue(notes)
+        self.assertLessEqual(set(notes.mapped("date")), set(runs))
+        self.assertGreater(len(set(notes.mapped("date"))), 1)
+
+    def test_grade_history_sees_only_its_past(self):
+        """Each regrade as of a past day counts the orders placed by then: the
+        days since the last order are measured to an order of that day or
+        before."""
+        days = defaultdict(set)
+        orders = self.env["sale.order"].search(
+            [("partner_id", "in", self.customers.ids), ("state", "=", "sale")]
+        )
+        for order in orders:
+            days[order.partner_id.id].add(order.date_order.date())
+        history = self.env["logistics.grade.history"].search(
+            [("partner_id", "in", self.customers.ids)]
+        )
+        self.assertTrue(history)
+        for row in history:
+            run = row.date.date()
+            placed = [day for day in days[row.partner_id.id] if day <= run]
+            self.assertTrue(placed, f"{row.partner_id.name} graded on {run}")
+            self.assertEqual(row.recency_days, (run - max(placed)).days)
+
+    def test_open_complaints_are_mostly_within_their_sla(self):
+        complaints = self.env["logistics.complaint"].search(
+            [("partner_id", "child_of", self.customers.ids)]
+        )
+        open_complaints = complaints.filtered(lambda c: not c.is_closed)
+        breached = open_complaints.filtered("sla_failed")
+        self.assertGreaterEqual(len(open_complaints), 6)
+        self.assertTrue(breached, "a breach is still shown")
+        self.assertLessEqual(3 * len(breached), len(open_complaints))
