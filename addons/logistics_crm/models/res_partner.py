@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, clean_context
 
 from .complaint import RATING_SATISFIED
 from .grade_history import LIFECYCLE
@@ -449,6 +449,21 @@ class ResPartner(models.Model):
                 "complaints."
             )
         raise AccessError(message)
+
+    def _for_grade_edit(self, company, group, refused, company_refused):
+        """The commercial partner of ``self`` in ``company``, once the user is
+        checked: in ``group`` (else ``refused``), working in ``company`` (else
+        ``company_refused``) and able to read the customer. The wizards that
+        edit a grade write it as superuser after this check."""
+        if not self.env.user.has_group(group):
+            raise AccessError(refused)
+        if company not in self.env.user.company_ids:
+            raise AccessError(company_refused)
+        partner = self.commercial_partner_id
+        partner.check_access("read")
+        return partner.with_company(company).with_context(
+            clean_context(self.env.context)
+        )
 
     def action_view_scorecard(self):
         """Open the customer's KPI scorecard (Logistics CRM users)."""

@@ -1,6 +1,4 @@
 from odoo import fields, models
-from odoo.exceptions import AccessError
-from odoo.tools import clean_context
 
 from ..models.res_partner import GRADING_GROUP, POTENTIAL
 
@@ -59,27 +57,18 @@ class LogisticsCustomerPotentialWizard(models.TransientModel):
         of the wizard's company); only what changed is written, so that the
         chatter tracks real changes."""
         self.ensure_one()
-        if not self.env.user.has_group(GRADING_GROUP):
-            raise AccessError(
-                self.env._(
-                    "Only Logistics CRM users can set a customer's potential and "
-                    "key account manager."
-                )
-            )
-        if self.company_id not in self.env.user.company_ids:
-            raise AccessError(
-                self.env._(
-                    "You cannot set potentials or key account managers in %(company)s.",
-                    company=self.company_id.name,
-                )
-            )
-        partner = self.partner_id.commercial_partner_id
-        partner.check_access("read")
-        partner = (
-            partner.with_company(self.company_id)
-            .with_context(clean_context(self.env.context))
-            .sudo()
-        )
+        partner = self.partner_id._for_grade_edit(
+            self.company_id,
+            GRADING_GROUP,
+            self.env._(
+                "Only Logistics CRM users can set a customer's potential and "
+                "key account manager."
+            ),
+            self.env._(
+                "You cannot set potentials or key account managers in %(company)s.",
+                company=self.company_id.name,
+            ),
+        ).sudo()
         values = {}
         if self.potential != partner.customer_potential:
             values["customer_potential"] = self.potential

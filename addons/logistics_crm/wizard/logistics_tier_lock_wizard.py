@@ -1,6 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import clean_context
+from odoo.exceptions import UserError, ValidationError
 
 from ..models.res_partner import MANAGER_GROUP
 
@@ -95,24 +94,16 @@ class LogisticsTierLockWizard(models.TransientModel):
         """Lock or unlock the tier, as the wizard's mode says (Logistics CRM
         administrators of the wizard's company)."""
         self.ensure_one()
-        if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(
-                self.env._(
-                    "Only Logistics CRM administrators can lock or unlock a "
-                    "customer's tier."
-                )
-            )
-        if self.company_id not in self.env.user.company_ids:
-            raise AccessError(
-                self.env._(
-                    "You cannot lock tiers in %(company)s.",
-                    company=self.company_id.name,
-                )
-            )
-        partner = self.partner_id.commercial_partner_id
-        partner.check_access("read")
-        partner = partner.with_company(self.company_id).with_context(
-            clean_context(self.env.context)
+        partner = self.partner_id._for_grade_edit(
+            self.company_id,
+            MANAGER_GROUP,
+            self.env._(
+                "Only Logistics CRM administrators can lock or unlock a "
+                "customer's tier."
+            ),
+            self.env._(
+                "You cannot lock tiers in %(company)s.", company=self.company_id.name
+            ),
         )
         if self.mode == "unlock":
             if not partner.customer_tier_locked:
