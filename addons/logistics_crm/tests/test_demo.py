@@ -135,3 +135,27 @@ class TestDemo(TransactionCase):
         self.assertGreaterEqual(len(open_complaints), 6)
         self.assertTrue(breached, "a breach is still shown")
         self.assertLessEqual(3 * len(breached), len(open_complaints))
+
+    def test_deliveries_are_validated_as_of_their_day(self):
+        """The story validates each delivery as of the day it was made: the
+        order's SLA clock stopped then, on time or late against its deadline,
+        with nothing to rewind afterwards."""
+        orders = self.env["sale.order"].search(
+            [("partner_id", "in", self.customers.ids), ("sla_reached_on", "!=", False)]
+        )
+        self.assertGreater(len(orders), 200)
+        self.assertTrue(orders.filtered("sla_on_time"))
+        self.assertTrue(orders.filtered(lambda o: not o.sla_on_time))
+        now = fields.Datetime.now()
+        for order in orders:
+            done = order.picking_ids.filtered(
+                lambda p: p.picking_type_code == "outgoing" and p.state == "done"
+            )
+            self.assertEqual(order.sla_reached_on, max(done.mapped("date_done")))
+            self.assertLess(order.sla_reached_on, now)
+            self.assertEqual(
+                order.sla_on_time, order.sla_reached_on <= order.sla_deadline
+            )
+            [status] = order.sla_status_ids.filtered(lambda s: s.kind == "delivery")
+            self.assertEqual(status.reached_on, order.sla_reached_on)
+            self.assertEqual(status.state, "reached" if order.sla_on_time else "failed")
