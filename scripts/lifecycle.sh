@@ -6,6 +6,11 @@
 #
 #   1. install sale_stock and the addon's other dependencies with demo data;
 #      deliver and invoice a few confirmed orders; snapshot the schema
+#   1b. when the git history holds it (LIFECYCLE_FROM, default the last commit
+#       of version 19.0.1.0.0): install that former version, which grades
+#       the customers, then -u to this version: the grades migrate to the
+#       grade table, the scorecard facts are built (as a rebuild does), and
+#       the checks of step 2 pass; the steps below then start from there
 #   2. -i logistics_crm   no ERROR, no WARNING about the addon in the log; the
 #                         module's views validate, its actions load their
 #                         views, its crons run, the existing customers get
@@ -112,13 +117,15 @@ odoo_step() {
     summary+=("$(printf '%-18s %4d s' "$name" $((SECONDS - t0)))")
 }
 
-# check_step PHASE: run scripts/lifecycle_check.py in `odoo-bin shell`.
+# check_step PHASE [ODOO-OPTIONS...]: run scripts/lifecycle_check.py in
+# `odoo-bin shell`.
 check_step() {
     local phase=$1 t0=$SECONDS rc=0 logf
+    shift
     logf="$logdir/lifecycle-$n_step-check-$phase.log"
     log "checks: $phase (log: ${logf#"$REPO_ROOT"/})"
     LIFECYCLE_PHASE=$phase LIFECYCLE_STATE=$state \
-        "${ODOO_CMD[@]}" shell "${odoo_common[@]}" --no-http "${extra_args[@]}" \
+        "${ODOO_CMD[@]}" shell "${odoo_common[@]}" --no-http "$@" "${extra_args[@]}" \
         <"$check_py" >"$logf" 2>&1 &
     wait_child $! || rc=$?
     # the checks' own lines, without Odoo's log records
@@ -137,8 +144,22 @@ check_step() {
 prepare_modules=$(uniq_csv sale_stock "$depends")
 odoo_step prepare -i "$prepare_modules" --with-demo
 check_step pre
-odoo_step install -i "$ADDON"
-check_step installed
+# the former version, from the git history (a clone has it)
+from_rev=${LIFECYCLE_FROM:-3a3e67c}
+if git -C "$REPO_ROOT" cat-file -e "$from_rev^{commit}" 2>/dev/null; then
+    previous="$work/previous"
+    mkdir -p "$previous"
+    git -C "$REPO_ROOT" archive "$from_rev" "addons/$ADDON" | tar -x -C "$previous"
+    previous_path=(--addons-path "$ODOO_ADDONS,$previous/addons")
+    odoo_step install-previous -i "$ADDON" "${previous_path[@]}"
+    check_step previous "${previous_path[@]}"
+    odoo_step upgrade-previous -u "$ADDON"
+    check_step migrated
+else
+    log "no commit $from_rev in the history: the upgrade from the former version is not checked"
+    odoo_step install -i "$ADDON"
+    check_step installed
+fi
 odoo_step upgrade -u "$ADDON"
 check_step upgraded
 n_step=$((n_step + 1))

@@ -1,7 +1,10 @@
 # Checks of scripts/lifecycle.sh, run inside `odoo-bin shell -d DB` (which
 # provides `env`). Not an addon file: it is fed to the shell on stdin.
 #
-#   LIFECYCLE_PHASE  pre | installed | upgraded | uninstall | uninstalled | reinstalled
+#   LIFECYCLE_PHASE  pre | previous | migrated | installed | upgraded | uninstall |
+#                    uninstalled | reinstalled
+#                    (previous: the addon's former version is installed; migrated:
+#                    it was upgraded to this one, which migrates its data)
 #   LIFECYCLE_STATE  JSON file carried from phase to phase (schema snapshot,
 #                    the module's models, fields, records and customers)
 #
@@ -373,7 +376,7 @@ def phase_installed(state):
     check_views(recs)
     check_crons(recs)
     check_grades(state)
-    if PHASE == "installed":
+    if PHASE in ("installed", "migrated"):
         state["module"] = {
             "records": recs,
             "models": sorted(models.mapped("model")),
@@ -394,6 +397,119 @@ def phase_installed(state):
             f"{len(again)} fields"
             + (f"; differ: {show(again ^ before)}" if again != before else ""),
         )
+
+
+# figures that the former version kept on res_partner (company-dependent
+# columns) and this one keeps on logistics.customer.grade
+MOVED_FIGURES = {
+    "customer_revenue": "revenue",
+    "customer_order_count": "frequency",
+    "customer_revenue_score": "revenue_score",
+    "customer_payment_score": "payment_score",
+    "customer_complaint_score": "complaint_score",
+    "customer_rfm": "rfm",
+}
+
+
+def phase_previous(state):
+    """The former version graded the customers: keep their figures."""
+    figures = {}
+    for company_id, partner_id in state["customers"]:
+        [row] = query(
+            SQL(
+                "SELECT %s FROM res_partner WHERE id = %s",
+                SQL(", ").join(
+                    SQL("%s ->> %s", SQL.identifier(column), str(company_id))
+                    for column in MOVED_FIGURES
+                ),
+                partner_id,
+            )
+        )
+        if row[0] is not None:
+            figures[f"{company_id},{partner_id}"] = list(row)
+    check(
+        len(figures) == len(state["customers"]),
+        "the former version graded the existing customers",
+        f"{len(figures)}/{len(state['customers'])}",
+    )
+    state["previous_figures"] = figures
+    save_state(state)
+
+
+def same_figure(old, new):
+    if old is None or new is None:
+        return old == new
+    try:
+        return abs(float(old) - float(new)) < 1e-6
+    except ValueError:
+        return old == new
+
+
+def phase_migrated(state):
+    """The upgrade moved the former figures to the grade table, dropped the
+    former columns, and built the scorecard facts."""
+    moved = []
+    differ = []
+    for key, old in state.get("previous_figures", {}).items():
+        company_id, partner_id = (int(x) for x in key.split(","))
+        rows = query(
+            SQL(
+                "SELECT %s FROM logistics_customer_grade "
+                "WHERE company_id = %s AND partner_id = %s",
+                SQL(", ").join(SQL.identifier(f) for f in MOVED_FIGURES.values()),
+                company_id,
+                partner_id,
+            )
+        )
+        if not rows:
+            continue
+        moved.append(key)
+        if not all(map(same_figure, old, rows[0])):
+            differ.append(f"{key}: {old} -> {list(rows[0])}")
+    expected = len(state.get("previous_figures", {}))
+    check(
+        expected and len(moved) == expected and not differ,
+        "the former grade figures moved to logistics.customer.grade",
+        f"{len(moved)}/{expected}" + (f"; differ: {show(differ)}" if differ else ""),
+    )
+    left = query(
+        SQL(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'res_partner' AND (column_name = ANY(%s) "
+            "OR column_name LIKE 'lcrm_v1_%%')",
+            list(MOVED_FIGURES),
+        )
+    )
+    check(not left, "the former partner columns are dropped", show([r[0] for r in left]))
+    model = "logistics.customer.scorecard.fact"
+    if model in env:
+        table = env[model]._table
+        columns = [
+            r[0]
+            for r in query(
+                SQL(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_name = %s AND column_name NOT IN "
+                    "('id', 'create_uid', 'create_date', 'write_uid', 'write_date') "
+                    "ORDER BY column_name",
+                    table,
+                )
+            )
+        ]
+        select = SQL(
+            "SELECT %s FROM %s ORDER BY 1, 2, 3, 4",
+            SQL(", ").join(SQL.identifier(c) for c in columns),
+            SQL.identifier(table),
+        )
+        built = query(select)
+        env[model]._rebuild()
+        rebuilt = query(select)
+        check(
+            built and built == rebuilt,
+            "the upgrade built the scorecard facts, as a rebuild does",
+            f"{len(built)} rows, {len(rebuilt)} after a rebuild",
+        )
+    phase_installed(state)
 
 
 def phase_uninstall():
@@ -531,6 +647,10 @@ def main():
         phase_pre()
     elif PHASE in ("installed", "upgraded", "reinstalled"):
         phase_installed(state)
+    elif PHASE == "previous":
+        phase_previous(state)
+    elif PHASE == "migrated":
+        phase_migrated(state)
     elif PHASE == "uninstall":
         phase_uninstall()
     elif PHASE == "uninstalled":

@@ -2,7 +2,7 @@
     "name": "Logistics CRM",
     "summary": "Customer value grading, tiers and service levels for logistics "
     "companies, next to sales, stock and invoicing",
-    "version": "19.0.1.0.0",
+    "version": "19.0.2.0.0",
     "category": "Sales/CRM",
     "author": "logistics_crm developers",
     "website": "https://github.com/logistics-crm/logistics_crm",
@@ -41,6 +41,7 @@
         "views/menus.xml",
     ],
     "demo": ["demo/logistics_crm_demo.xml"],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_backend": [
             "logistics_crm/static/src/**/*",

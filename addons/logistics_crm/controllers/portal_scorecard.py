@@ -6,6 +6,8 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..report.scorecard_report import (
+    TREND_FIELDS,
+    kpi_labels,
     period_months,
     scorecard_period,
     trend_chart,
@@ -41,6 +43,7 @@ class LogisticsScorecardPortal(CustomerPortal):
             "report.logistics_crm.report_customer_scorecard"
         ]._scorecard_monthly(partner, company, start, end)
         months = trend_rows(request.env, period_months(start, end), monthly[partner])
+        labels = kpi_labels(request.env, TREND_FIELDS)
         kpis, lines = Scorecard.sudo()._panel_lines(partner.sudo(), company)
         # revenue and margin are the company's internal figures: the page gets
         # the figures the customer may read, never more
@@ -57,7 +60,8 @@ class LogisticsScorecardPortal(CustomerPortal):
                 "kpis": kpis,
                 "lines": lines,
                 "months": months,
-                "chart": trend_chart(months),
+                "labels": labels,
+                "chart": trend_chart(months, labels),
                 "start": start,
             }
         )

@@ -13,6 +13,11 @@ class AccountMove(models.Model):
         related="customer_tier_id.color", string="Tier Color"
     )
 
+    # the partner form counts and lists a customer's invoices by commercial
+    # partner (account's own query, unindexed upstream); reflected as this
+    # addon's, so the uninstall drops it
+    _commercial_partner_id_idx = models.Index("(commercial_partner_id)")
+
     def _complaint_defaults(self):
         return {
             "partner_id": self.partner_id.id,

@@ -31,6 +31,18 @@ REPORTER_FIELDS = frozenset(
     }
 )
 
+# what places a complaint (and its ratings) in the scorecard facts
+SCORECARD_KEY_FIELDS = {"company_id", "partner_id", "date_reported", "date_closed"}
+# what changes its figures there
+SCORECARD_FIELDS = SCORECARD_KEY_FIELDS | {
+    "active",
+    "to_confirm",
+    "stage_id",
+    "is_closed",
+    "is_damage",
+    "commercial_partner_id",
+}
+
 
 class LogisticsComplaint(models.Model):
     _name = "logistics.complaint"
@@ -40,7 +52,10 @@ class LogisticsComplaint(models.Model):
         "mail.thread.cc",
         "mail.activity.mixin",
         "rating.mixin",
+        "logistics.scorecard.fact.source",
     ]
+    _scorecard_key_fields = SCORECARD_KEY_FIELDS
+    _scorecard_fields = SCORECARD_FIELDS
     _order = "priority desc, date_reported desc, id desc"
     _rec_names_search = ["name", "reference"]
     _primary_email = "email_from"
@@ -463,6 +478,7 @@ class LogisticsComplaint(models.Model):
             if "stage_id" not in vals and "default_stage_id" not in self.env.context:
                 vals["stage_id"] = self._default_stage(company).id
         complaints = super().create(vals_list)
+        self.env["logistics.customer.scorecard.fact"]._mark_records(complaints)
         self.env["logistics.sla.status"]._start_complaints(complaints)
         complaints.filtered("stage_id.is_closed")._on_closed()
         complaints.browse(
@@ -508,6 +524,24 @@ class LogisticsComplaint(models.Model):
         if rerouting:
             rerouting._reroute_to_default_responsible()
         return result
+
+    def _scorecard_fact_keys_on_unlink(self):
+        # the complaint's SLA statuses go with it (cascade), without unlink()
+        return self._scorecard_fact_keys() | self.sla_status_ids._scorecard_fact_keys()
+
+    def _scorecard_fact_keys(self):
+        """The scorecard keys the complaint counts in: its reporting and
+        closing months, and the months of its ratings while it is open."""
+        month = self.env["logistics.customer.scorecard.fact"]._month
+        keys = {
+            (complaint.company_id.id, complaint.commercial_partner_id.id, month(when))
+            for complaint in self
+            for when in (complaint.date_reported, complaint.date_closed)
+            if when
+        }
+        return keys | (
+            self.filtered(lambda c: not c.date_closed).rating_ids._scorecard_fact_keys()
+        )
 
     def _reroute_to_default_responsible(self):
         for complaint in self:

@@ -1,11 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL, clean_context
+from odoo.tools import SQL, Query, clean_context
 
 from .complaint import RATING_SATISFIED
 from .grade_history import LIFECYCLE
-from .grading_policy import CRITERIA, PARTNER_COLUMNS
+from .grading_engine import CRITERIA, PARTNER_COLUMNS
 
 POTENTIAL = [
     ("none", "None"),
@@ -50,8 +50,9 @@ class ResPartner(models.Model):
         company_dependent=True,
         digits=(5, 2),
         readonly=True,
-        help="Weighted mean of the criteria sub-scores (0-100), each sub-score "
-        "being the customer's percent rank among the company's customers.",
+        help="Weighted mean of the criteria sub-scores (0-100): the customer's "
+        "rank among the company's customers on revenue, margin, frequency, "
+        "recency, growth and potential; its own payment and complaint record.",
         groups=GRADING_GROUP,
     )
     customer_tier_id = fields.Many2one(
@@ -118,13 +119,6 @@ class ResPartner(models.Model):
         readonly=True,
         groups=GRADING_GROUP,
     )
-    customer_rfm = fields.Char(
-        string="RFM",
-        company_dependent=True,
-        readonly=True,
-        help="Recency, frequency and monetary quintiles, 5 being the best.",
-        groups=GRADING_GROUP,
-    )
     customer_rfm_segment = fields.Selection(
         RFM_SEGMENTS,
         string="RFM Segment",
@@ -132,100 +126,101 @@ class ResPartner(models.Model):
         readonly=True,
         groups=GRADING_GROUP,
     )
+    # The grade's figures live on logistics.customer.grade (one row per
+    # company and customer); the partner shows those of the current company.
+    # Read with the user's rights: a salesperson who sees only their own
+    # documents sees no figures of another's customer.
+    customer_grade_id = fields.Many2one(
+        "logistics.customer.grade",
+        string="Grade Figures",
+        compute="_compute_customer_grade_id",
+        search="_search_customer_grade_id",
+        compute_sudo=False,
+        groups=GRADING_GROUP,
+    )
+    customer_rfm = fields.Char(
+        related="customer_grade_id.rfm",
+        compute_sudo=False,
+        groups=GRADING_GROUP,
+    )
     customer_graded_on = fields.Datetime(
-        string="Graded On", company_dependent=True, readonly=True, groups=GRADING_GROUP
+        related="customer_grade_id.graded_on",
+        compute_sudo=False,
+        groups=GRADING_GROUP,
     )
     customer_revenue = fields.Float(
-        string="Revenue (window)",
-        company_dependent=True,
-        readonly=True,
+        related="customer_grade_id.revenue",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_margin = fields.Float(
-        string="Margin (window)",
-        company_dependent=True,
-        readonly=True,
+        related="customer_grade_id.margin",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_order_count = fields.Integer(
-        string="Orders (window)",
-        company_dependent=True,
-        readonly=True,
+        related="customer_grade_id.frequency",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_recency_days = fields.Integer(
-        string="Days Since Last Order",
-        company_dependent=True,
-        readonly=True,
+        related="customer_grade_id.recency_days",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_growth = fields.Float(
-        string="Revenue Growth",
-        company_dependent=True,
-        readonly=True,
-        help="(second half revenue - first half revenue) / max(first half, 1).",
+        related="customer_grade_id.growth",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_overdue_ratio = fields.Float(
-        string="Overdue Ratio",
-        company_dependent=True,
-        readonly=True,
-        help="Overdue unpaid amount of the window's posted invoices divided by "
-        "their invoiced amount.",
+        related="customer_grade_id.overdue_ratio",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_revenue_score = fields.Float(
-        string="Revenue Sub-score",
-        company_dependent=True,
-        readonly=True,
+        related="customer_grade_id.revenue_score",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_margin_score = fields.Float(
-        string="Margin Sub-score",
-        company_dependent=True,
-        readonly=True,
+        related="customer_grade_id.margin_score",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_frequency_score = fields.Float(
-        string="Frequency Sub-score",
-        company_dependent=True,
-        readonly=True,
+        related="customer_grade_id.frequency_score",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_recency_score = fields.Float(
-        string="Recency Sub-score",
-        company_dependent=True,
-        readonly=True,
+        related="customer_grade_id.recency_score",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_growth_score = fields.Float(
-        string="Growth Sub-score",
-        company_dependent=True,
-        readonly=True,
+        related="customer_grade_id.growth_score",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_payment_score = fields.Float(
-        string="Payment Sub-score",
-        company_dependent=True,
-        readonly=True,
+        related="customer_grade_id.payment_score",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_potential_score = fields.Float(
-        string="Potential Sub-score",
-        company_dependent=True,
-        readonly=True,
+        related="customer_grade_id.potential_score",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_complaint_ratio = fields.Float(
-        string="Complaints per Order",
-        company_dependent=True,
-        readonly=True,
+        related="customer_grade_id.complaint_ratio",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     customer_complaint_score = fields.Float(
-        string="Complaints Sub-score",
-        company_dependent=True,
-        readonly=True,
+        related="customer_grade_id.complaint_score",
+        compute_sudo=False,
         groups=GRADING_GROUP,
     )
     complaint_count = fields.Integer(
@@ -362,6 +357,51 @@ class ResPartner(models.Model):
 
         mismatch = Domain.custom(to_sql=to_sql)
         return mismatch if True in value else ~mismatch
+
+    @api.depends_context("company", "uid")
+    def _compute_customer_grade_id(self):
+        commercial = self.commercial_partner_id
+        grades = self.env["logistics.customer.grade"].search(
+            [
+                ("partner_id", "in", commercial.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        by_partner = {grade.partner_id.id: grade for grade in grades}
+        for partner in self:
+            partner.customer_grade_id = by_partner.get(
+                partner.commercial_partner_id.id, False
+            )
+
+    def _search_customer_grade_id(self, operator, value):
+        """Partners whose commercial partner's grade row in the current company
+        matches; also "no grade" (``in [False]``) and searches on the related
+        figures (``any``)."""
+        if operator not in ("in", "not in", "any", "not any"):
+            return NotImplemented
+        Grade = self.env["logistics.customer.grade"]
+        in_company = Domain("company_id", "=", self.env.company.id)
+        ungraded = False
+        if operator in ("any", "not any"):
+            matching = Domain(value) if not isinstance(value, Query) else None
+            grades = (
+                Grade._search(matching & in_company)
+                if matching is not None
+                else Grade._search(Domain("id", "in", value) & in_company)
+            )
+        elif isinstance(value, Query):
+            grades = Grade._search(Domain("id", "in", value) & in_company)
+        else:
+            grades = Grade._search(
+                Domain("id", "in", [v for v in value if v]) & in_company
+            )
+            ungraded = False in value
+        found = Domain("commercial_partner_id", "in", grades.subselect("partner_id"))
+        if ungraded:
+            # "no grade": no grade row in the company
+            graded = Grade._search(in_company).subselect("partner_id")
+            found |= Domain("commercial_partner_id", "not in", graded)
+        return found if operator in ("in", "any") else ~found
 
     @api.depends_context("company")
     def _compute_customer_grading_policy_id(self):
@@ -623,6 +663,9 @@ class ResPartner(models.Model):
     def _reset_customer_grades(self, keep=()):
         """Empty the grade of ``self`` in every company, but the fields of
         ``keep``."""
+        grades = self.env["logistics.customer.grade"].sudo()
+        grades.search([("partner_id", "in", self.ids)]).unlink()
+        self.invalidate_recordset(["customer_grade_id"])
         columns = [fname for fname in PARTNER_COLUMNS if fname not in keep]
         self.flush_recordset(columns)
         self.env.cr.execute(

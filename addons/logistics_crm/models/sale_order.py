@@ -2,10 +2,29 @@ from odoo import api, fields, models
 
 from .sla_status import STATES
 
+# what places an order in the scorecard facts: company, customer, months
+SCORECARD_KEY_FIELDS = {"company_id", "partner_id", "date_order", "sla_reached_on"}
+# what changes its figures there
+SCORECARD_FIELDS = SCORECARD_KEY_FIELDS | {
+    "state",
+    "amount_untaxed",
+    "currency_rate",
+    "margin",
+    "sla_on_time",
+    "sla_in_full",
+    "sla_otif",
+}
+
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "logistics.complaint.document.mixin"]
+    _inherit = [
+        "sale.order",
+        "logistics.complaint.document.mixin",
+        "logistics.scorecard.fact.source",
+    ]
+    _scorecard_key_fields = SCORECARD_KEY_FIELDS
+    _scorecard_fields = SCORECARD_FIELDS
 
     customer_tier_id = fields.Many2one(
         related="partner_id.commercial_partner_id.customer_tier_id",
@@ -104,3 +123,32 @@ class SaleOrder(models.Model):
             "sale_order_id": self.id,
             "company_id": self.company_id.id,
         }
+
+    # ------------------------------------------------------------------
+    # Scorecard facts: the keys an order counts in, queued for a refresh
+    # ------------------------------------------------------------------
+
+    def _scorecard_fact_keys(self):
+        month = self.env["logistics.customer.scorecard.fact"]._month
+        return {
+            (
+                order.company_id.id,
+                order.partner_id.commercial_partner_id.id,
+                month(when),
+            )
+            for order in self.filtered(lambda o: o.state not in ("draft", "sent"))
+            for when in (order.date_order, order.sla_reached_on)
+            if when
+        }
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        self.env["logistics.customer.scorecard.fact"]._mark_records(
+            orders.filtered(lambda o: o.state not in ("draft", "sent"))
+        )
+        return orders
+
+    def _scorecard_fact_keys_on_unlink(self):
+        # the order's SLA statuses go with it (cascade), without unlink()
+        return self._scorecard_fact_keys() | self.sla_status_ids._scorecard_fact_keys()

@@ -6,7 +6,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Domain
+from odoo.tools import SQL
 
 
 class LogisticsSlaPolicy(models.Model):
@@ -126,28 +126,74 @@ class LogisticsSlaPolicy(models.Model):
             policy.status_count = counts.get(policy, 0)
 
     @api.model
+    def _precedence_query(self, targets, date):
+        """SQL of the policy that applies to each row of ``targets``, an SQL
+        relation with the columns ``company_id``, ``partner_id`` (commercial)
+        and ``tier_id`` (its tier in that company): among the active policies
+        of the company valid on ``date``, one naming the customer, else one
+        naming its tier, else the company default (no tier, no customer), the
+        lowest sequence first. Rows ``(company_id, partner_id, policy_id)``,
+        none for a customer without policy. The one place of the precedence:
+        :meth:`_policies_for` and the scorecard both run it."""
+        return SQL(
+            """
+SELECT DISTINCT ON (t.company_id, t.partner_id)
+       t.company_id, t.partner_id, sp.id AS policy_id
+  FROM (%(targets)s) t
+  JOIN logistics_sla_policy sp
+    ON sp.company_id = t.company_id AND sp.active
+   AND (sp.date_start IS NULL OR sp.date_start <= %(date)s)
+   AND (sp.date_end IS NULL OR sp.date_end >= %(date)s)
+ CROSS JOIN LATERAL (
+       SELECT CASE
+              WHEN EXISTS (SELECT 1 FROM logistics_sla_policy_partner_rel r
+                            WHERE r.policy_id = sp.id
+                              AND r.partner_id = t.partner_id) THEN 0
+              WHEN EXISTS (SELECT 1 FROM logistics_sla_policy_tier_rel r
+                            WHERE r.policy_id = sp.id
+                              AND r.tier_id = t.tier_id) THEN 1
+              WHEN NOT EXISTS (SELECT 1 FROM logistics_sla_policy_partner_rel r
+                                WHERE r.policy_id = sp.id)
+               AND NOT EXISTS (SELECT 1 FROM logistics_sla_policy_tier_rel r
+                                WHERE r.policy_id = sp.id) THEN 2
+              END AS rank
+ ) m
+ WHERE m.rank IS NOT NULL
+ ORDER BY t.company_id, t.partner_id, m.rank, sp.sequence, sp.id
+""",
+            targets=targets,
+            date=date,
+        )
+
+    @api.model
     def _policies_for(self, partners, company, date=None):
         """Map each commercial partner of ``partners`` to the policy that
-        applies to it in ``company`` on ``date``: a valid policy naming the
-        customer (lowest sequence first), else one naming its tier, else the
-        company default (no tier, no customer). One query for any number of
-        partners."""
+        applies to it in ``company`` on ``date`` (see
+        :meth:`_precedence_query`), an empty recordset when none does. One
+        query for any number of partners."""
         date = date or fields.Date.context_today(self)
-        valid = self.sudo().search(
-            Domain("company_id", "=", company.id)
-            & (Domain("date_start", "=", False) | Domain("date_start", "<=", date))
-            & (Domain("date_end", "=", False) | Domain("date_end", ">=", date))
-        )
-        default = valid.filtered(lambda p: not p.tier_ids and not p.partner_ids)[:1]
-        result = {}
-        for partner in partners.commercial_partner_id.with_company(company):
-            tier = partner.customer_tier_id
-            result[partner.id] = (
-                next((p for p in valid if partner in p.partner_ids), None)
-                or next((p for p in valid if tier and tier in p.tier_ids), None)
-                or default
+        customers = partners.commercial_partner_id.with_company(company)
+        if not customers:
+            return {}
+        self.flush_model()
+        rows = self.env.execute_query(
+            self._precedence_query(
+                SQL(
+                    "SELECT * FROM unnest(%s::int[], %s::int[], %s::int[])"
+                    " AS t(company_id, partner_id, tier_id)",
+                    [company.id] * len(customers),
+                    customers.ids,
+                    [partner.customer_tier_id.id or None for partner in customers],
+                ),
+                date,
             )
-        return result
+        )
+        found = {partner_id: policy_id for __, partner_id, policy_id in rows}
+        Policy = self.sudo()
+        return {
+            partner.id: Policy.browse(found.get(partner.id) or ())
+            for partner in customers
+        }
 
     def _plan_hours(self, hours, start):
         return self.calendar_id.plan_hours(hours, start, compute_leaves=True)
@@ -187,16 +233,12 @@ class LogisticsSlaPolicy(models.Model):
                 )
             )
 
-    def _working_hours(self, start, end):
-        if not (start and end) or end <= start:
-            return 0.0
-        return self.calendar_id.get_work_duration_data(start, end)["hours"]
-
     def _working_hours_batch(self, periods):
         """Working hours of the policy's calendar in each ``(start, end)`` of
         ``periods`` (naive UTC datetimes), as a list in the same order.
 
-        The same figures as :meth:`_working_hours`, but the calendar's work
+        The same figures as the calendar's
+        ``get_work_duration_data(start, end)["hours"]``, but the calendar's work
         intervals (attendances minus leaves) are read once for the span of
         all periods, then each period is summed with two binary searches."""
         self.ensure_one()

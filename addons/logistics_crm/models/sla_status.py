@@ -37,9 +37,15 @@ ENGINE_FIELDS = (
     "kind",
 )
 
+# what places a closed status in the scorecard facts, and changes it there
+SCORECARD_FIELDS = {"company_id", "partner_id", "state", "reached_on", "deadline"}
+
 
 class LogisticsSlaStatus(models.Model):
     _name = "logistics.sla.status"
+    _inherit = ["logistics.scorecard.fact.source"]
+    _scorecard_key_fields = SCORECARD_FIELDS
+    _scorecard_fields = SCORECARD_FIELDS
     _description = "SLA Status"
     _order = "deadline, id"
     _rec_name = "kind"
@@ -133,6 +139,21 @@ class LogisticsSlaStatus(models.Model):
                 )
             )
         return super().write(vals)
+
+    def _scorecard_fact_keys(self):
+        """The scorecard key of each closed status: its customer and company
+        in the month of its outcome."""
+        month = self.env["logistics.customer.scorecard.fact"]._month
+        return {
+            (
+                status.company_id.id,
+                status.partner_id.id,
+                month(status.reached_on or status.deadline),
+            )
+            for status in self
+            if status.state in ("reached", "failed")
+            and (status.reached_on or status.deadline)
+        }
 
     @api.constrains("res_model", "res_id", "sale_order_id", "complaint_id", "kind")
     def _check_document(self):
@@ -271,29 +292,34 @@ class LogisticsSlaStatus(models.Model):
 
     def _reach(self, when):
         """Stop the clock of the open statuses in ``self`` at ``when``."""
-        for status in self.filtered(lambda s: s.state in OPEN_STATES):
-            late = status.deadline and when > status.deadline
-            status.write(
-                {
-                    "reached_on": when,
-                    "state": "failed" if late else "reached",
-                    "exceeded_hours": status.policy_id._working_hours(
-                        status.deadline, when
-                    )
-                    if late
-                    else 0.0,
-                }
+        open_statuses = self.filtered(lambda s: s.state in OPEN_STATES)
+        for policy, statuses in open_statuses.grouped("policy_id").items():
+            exceeded = policy._working_hours_batch(
+                [(status.deadline, when) for status in statuses]
             )
+            for status, hours in zip(statuses, exceeded, strict=True):
+                late = status.deadline and when > status.deadline
+                status.write(
+                    {
+                        "reached_on": when,
+                        "state": "failed" if late else "reached",
+                        "exceeded_hours": hours if late else 0.0,
+                    }
+                )
 
     def _pause(self, when):
-        for status in self.filtered(lambda s: s.state in ("ongoing", "warning")):
-            status.write(
-                {
-                    "consumed_hours": status.consumed_hours
-                    + status.policy_id._working_hours(status.resumed_on, when),
-                    "state": "paused",
-                }
+        running = self.filtered(lambda s: s.state in ("ongoing", "warning"))
+        for policy, statuses in running.grouped("policy_id").items():
+            consumed = policy._working_hours_batch(
+                [(status.resumed_on, when) for status in statuses]
             )
+            for status, hours in zip(statuses, consumed, strict=True):
+                status.write(
+                    {
+                        "consumed_hours": status.consumed_hours + hours,
+                        "state": "paused",
+                    }
+                )
 
     def _resume(self, when):
         for status in self.filtered(lambda s: s.state == "paused"):
@@ -409,10 +435,11 @@ SELECT s.id FROM logistics_sla_status s
                 batch = self.sudo().browse(ids[start : start + batch_size])
                 batch._escalate(event, now)
                 done += len(batch)
-                if in_cron:
-                    self.env["ir.cron"]._commit_progress(
-                        len(batch), remaining=total - done
-                    )
+                # stop when the cron's time is up: the next run resumes
+                if in_cron and not self.env["ir.cron"]._commit_progress(
+                    len(batch), remaining=total - done
+                ):
+                    return done
         return total
 
     def _escalate(self, event, now):
@@ -421,6 +448,7 @@ SELECT s.id FROM logistics_sla_status s
     def _escalate_claimed(self, event, now):
         if not self:
             return
+        self._prefetch_key_account_managers()
         if event == "failed":
             exceeded = []
             for policy, statuses in self.grouped("policy_id").items():
@@ -448,6 +476,7 @@ UPDATE logistics_sla_status s
                     values=SQL(", ").join(exceeded),
                 )
             )
+            self.env["logistics.customer.scorecard.fact"]._mark_records(self)
             self.invalidate_recordset(
                 [
                     "state",
@@ -495,24 +524,23 @@ UPDATE logistics_sla_status s
         validated, a complaint closed) is left alone, and so is one that
         another transaction holds right now: the next run sees it again."""
         self.flush_recordset()
-        due = (
-            SQL("s.state = 'ongoing' AND NOT COALESCE(s.warned, FALSE)")
-            if event == "warning"
-            else SQL("s.state IN ('ongoing', 'warning')")
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-SELECT s.id FROM logistics_sla_status s
- WHERE s.id = ANY(%s) AND %s
- ORDER BY s.id
-   FOR NO KEY UPDATE SKIP LOCKED
-""",
-                self.ids,
-                due,
-            )
-        )
-        return self.browse(row[0] for row in self.env.cr.fetchall())
+        # a lock that lets other transactions reference the rows: only the
+        # state and the escalation flags change
+        locked = self.try_lock_for_update(allow_referencing=True)
+        # the state may have moved since the cron selected the ids (a delivery
+        # validated meanwhile): read it again, now that the rows are locked
+        locked.invalidate_recordset(["state", "warned"])
+        if event == "warning":
+            return locked.filtered(lambda s: s.state == "ongoing" and not s.warned)
+        return locked.filtered(lambda s: s.state in ("ongoing", "warning"))
+
+    def _prefetch_key_account_managers(self):
+        """Read the key-account managers of the statuses' customers in one
+        query per company, for ``_responsible`` (which reads them one customer
+        at a time, in the company's environment)."""
+        for company, statuses in self.grouped("company_id").items():
+            customers = statuses.partner_id.sudo().with_company(company)
+            customers.commercial_partner_id.key_account_manager_id.mapped("active")
 
     def _responsible(self):
         """Who is told of a warning or an escalation: the customer's

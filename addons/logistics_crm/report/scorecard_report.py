@@ -13,7 +13,9 @@ from odoo.tools.misc import babel_locale_parse, get_lang
 
 from odoo.addons.base.models.ir_actions_report import _wkhtml
 
-from .customer_scorecard import COUNTS, RATES
+# the module, not its names: customer_scorecard imports this one back (the
+# partner panel's Met/Missed and labels)
+from . import customer_scorecard
 
 # rate -> (policy target field, True when the rate must reach the target,
 # False when it must stay under it)
@@ -23,6 +25,9 @@ TARGETS = {
     "fill_rate": ("fill_rate_target", True),
     "damage_rate": ("damage_rate_max", False),
 }
+TARGET_FIELDS = tuple(target for target, __ in TARGETS.values())
+# digits a KPI is compared with its target at (see kpi_met)
+KPI_PRECISION = 2
 TREND_FIELDS = (
     "order_count",
     "delivery_count",
@@ -60,12 +65,17 @@ def scorecard_period(env, date_from=None, date_to=None):
     """Whole months from ``date_from``'s to ``date_to``'s, as a pair of dates.
 
     The scorecard is monthly, so a period always covers whole months. Without
-    dates it is the trailing 12 months, this one included. A period that ends
+    ``date_from`` it starts where the scorecard's trailing 12 months do
+    (``logistics.customer.scorecard._trailing_start``), and without
+    ``date_to`` it ends this month. A period that ends
     before it starts, lasts more than ``PERIOD_MAX_MONTHS`` months or leaves
     the years the scorecard covers is refused with a ValidationError."""
     today = fields.Date.context_today(env.user)
     date_to = _to_date(env, date_to) or today
-    date_from = _to_date(env, date_from) or date_to + relativedelta(months=-11, day=1)
+    date_from = (
+        _to_date(env, date_from)
+        or env["logistics.customer.scorecard"]._trailing_start()
+    )
     if date_to < date_from:
         raise ValidationError(
             env._(
@@ -128,13 +138,14 @@ def trend_rows(env, months, monthly, lang=None):
     ]
 
 
-def trend_chart(rows):
+def trend_chart(rows, labels):
     """The trend chart of ``rows`` (see ``trend_rows``), ready for the
     ``logistics_crm.scorecard_trend_chart`` template: an inline SVG that the
     portal and the PDF draw alike, without JavaScript.
 
     Every rate of ``TREND_CHART_RATES`` is a line on a 0-100 % scale, broken
-    where a month has no value (no delivery), never drawn down to 0."""
+    where a month has no value (no delivery), never drawn down to 0; its
+    legend is its name in ``labels`` (see ``kpi_labels``)."""
     plot = CHART_PLOT
     step = (plot["right"] - plot["left"]) / max(len(rows), 1)
     height = plot["bottom"] - plot["top"]
@@ -175,6 +186,7 @@ def trend_chart(rows):
             if index % every == 0
         ],
         "lines": lines,
+        "legend": {fname: labels[fname] for fname in TREND_CHART_RATES},
     }
 
 
@@ -184,17 +196,53 @@ def clean_kpis(fnames, values):
     kpis = dict(zip(fnames, values, strict=True))
     for fname, value in kpis.items():
         if value is False or value is None:
-            kpis[fname] = None if fname in RATES else 0
+            kpis[fname] = None if fname in customer_scorecard.RATES else 0
     return kpis
+
+
+def kpi_met(value, target, higher_is_better=True):
+    """Whether the KPI ``value`` meets its ``target``: the one rule of Met and
+    Missed, for the partner panel, the portal, the PDF and the Excel export
+    (see ``kpi_met_formula``). A rate meets a target it must reach when it is
+    at least the target, one it must stay under when it is at most the
+    target, compared at ``KPI_PRECISION`` digits. None when the KPI has no
+    value (an empty denominator) or no target."""
+    if value is None or value is False or target is None or target is False:
+        return None
+    cmp = float_compare(value, target, precision_digits=KPI_PRECISION)
+    return cmp >= 0 if higher_is_better else cmp <= 0
+
+
+def kpi_met_formula(value_cell, target_cell, higher_is_better=True, met=True):
+    """``kpi_met`` as a spreadsheet formula on two cells: true when the value
+    meets its target (``met``) or misses it (not ``met``), false when either
+    cell is empty."""
+    difference = f"ROUND({value_cell}-{target_cell},{KPI_PRECISION})"
+    op = (">=" if met else "<") if higher_is_better else ("<=" if met else ">")
+    return f"=AND(ISNUMBER({value_cell}),ISNUMBER({target_cell}),{difference}{op}0)"
 
 
 def kpi_status(rate_name, rate, target):
     """'met', 'missed', or None when the KPI has no target or no value."""
-    if rate_name not in TARGETS or rate is None or target is None:
+    if rate_name not in TARGETS:
         return None
-    cmp = float_compare(rate, target, precision_digits=2)
-    met = cmp >= 0 if TARGETS[rate_name][1] else cmp <= 0
-    return "met" if met else "missed"
+    met = kpi_met(rate, target, TARGETS[rate_name][1])
+    return None if met is None else ("met" if met else "missed")
+
+
+def kpi_labels(env, fnames):
+    """``{field: label}``: what the scorecard's KPIs ``fnames`` are called
+    everywhere (PDF, portal, Excel), the string of the scorecard's field, or
+    of the SLA policy's field for a target (see ``TARGETS``), in ``env``'s
+    language."""
+    Scorecard = env["logistics.customer.scorecard"]
+    Policy = env["logistics.sla.policy"]
+    return {
+        fname: (Policy if fname in TARGET_FIELDS else Scorecard)
+        ._fields[fname]
+        ._description_string(env)
+        for fname in fnames
+    }
 
 
 class ReportCustomerScorecard(models.AbstractModel):
@@ -224,7 +272,8 @@ class ReportCustomerScorecard(models.AbstractModel):
             partners, company, date_from, date_to
         )
         months = period_months(date_from, date_to)
-        empty = clean_kpis([*COUNTS, *RATES], [None] * (len(COUNTS) + len(RATES)))
+        fnames = [*customer_scorecard.COUNTS, *customer_scorecard.RATES]
+        empty = clean_kpis(fnames, [None] * len(fnames))
         scorecards = []
         for partner in partners:
             policy = partner.sla_policy_id
@@ -235,6 +284,10 @@ class ReportCustomerScorecard(models.AbstractModel):
             }
             # in the language the document is printed in (t-lang)
             rows = trend_rows(self.env, months, monthly[partner], partner.lang)
+            labels = kpi_labels(
+                self.with_context(lang=partner.lang or self.env.lang).env,
+                fnames,
+            )
             scorecards.append(
                 {
                     "partner": partner,
@@ -243,12 +296,15 @@ class ReportCustomerScorecard(models.AbstractModel):
                     "policy": policy,
                     "kpis": kpis,
                     "targets": targets,
+                    # whether a rate must reach its target or stay under it
+                    "higher": {rate: higher for rate, (__, higher) in TARGETS.items()},
                     "status": {
                         rate: kpi_status(rate, kpis[rate], target)
                         for rate, target in targets.items()
                     },
                     "months": rows,
-                    "chart": trend_chart(rows),
+                    "labels": labels,
+                    "chart": trend_chart(rows, labels),
                     "complaints_by_type": by_type[partner],
                     "complaints": complaints.get(
                         partner, self.env["logistics.complaint"]
@@ -338,7 +394,7 @@ class ReportCustomerScorecard(models.AbstractModel):
     def _scorecard_kpis(self, partners, company, date_from, date_to):
         """Totals per customer and per customer and month: two grouped reads,
         whatever the number of customers."""
-        fnames = [*COUNTS, *RATES]
+        fnames = [*customer_scorecard.COUNTS, *customer_scorecard.RATES]
         totals = {
             partner: clean_kpis(fnames, values)
             for partner, *values in self.env[

@@ -4,6 +4,7 @@ from . import test_grading_access
 from . import test_grading_documents
 from . import test_grading_tour
 from . import test_grading_background
+from . import test_grading_engine
 from . import test_complaint
 from . import test_complaint_portal
 from . import test_complaint_owner
@@ -17,6 +18,7 @@ from . import test_scorecard_outputs
 from . import test_scorecard_print
 from . import test_dashboard_settings
 from . import test_scorecard
+from . import test_scorecard_facts
 from . import test_scorecard_portal
 from . import test_access_matrix
 from . import test_i18n

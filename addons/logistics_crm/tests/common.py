@@ -31,6 +31,13 @@ class LogisticsCrmCase(TransactionCase):
         cls.tier_d = cls.env.ref("logistics_crm.customer_tier_d")
         cls.policy = cls.env["logistics.grading.policy"]._get_for_company(cls.company)
 
+    def setUp(self):
+        # what setUpClass left to do before commit (the scorecard facts of
+        # its documents) is done now, before the test's savepoint, as a
+        # commit would: else the first test alone would see it
+        self.env.cr.flush()
+        super().setUp()
+
     @classmethod
     def _utc_calendar(cls):
         """A 40-hour week, 8-12 and 13-17 Monday to Friday, in UTC."""

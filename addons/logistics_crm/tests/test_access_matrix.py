@@ -25,6 +25,8 @@ MATRIX = {
     "logistics.customer.tier": ("r", "r", "rcwu", "", "", ""),
     "logistics.grading.policy": ("", "r", "rcwu", "", "", ""),
     "logistics.grade.history": ("", "r", "ru", "", "", ""),
+    # the grade's figures are written by the grading engine only
+    "logistics.customer.grade": ("", "r", "r", "", "", ""),
     # customers file complaints through the portal form only (see
     # test_security_complaint.py), never through the ORM
     "logistics.complaint": ("", "rcw", "rcwu", "r", "", ""),
@@ -37,6 +39,8 @@ MATRIX = {
     "logistics.sla.target": ("r", "r", "rcwu", "", "", ""),
     "logistics.sla.status": ("", "r", "rwu", "", "", ""),
     "logistics.customer.scorecard": ("", "r", "r", "r", "", ""),
+    # the scorecard's monthly facts are written by the engine only
+    "logistics.customer.scorecard.fact": ("", "r", "r", "", "", ""),
     # the sample wizards are the manager's: other users create their own only
     "logistics.crm.dashboard": ("", "c", "rcw", "", "", ""),
     "logistics.scorecard.export": ("", "c", "rcwu", "", "", ""),
@@ -141,6 +145,13 @@ class AccessMatrixCase(LogisticsCrmCase):
                 "date": fields.Datetime.now(),
                 "score": 80.0,
                 "tier_id": cls.tier_a.id,
+            }
+        )
+        cls.grade = cls.env["logistics.customer.grade"].create(
+            {
+                "partner_id": cls.customer["a"].id,
+                "company_id": cls.company.id,
+                "revenue": 1000.0,
             }
         )
         cls.complaint_type = cls.env["logistics.complaint.type"].create(
@@ -281,6 +292,12 @@ class TestAccessMatrix(AccessMatrixCase):
                 },
                 {"score": 1.0},
             ),
+            "logistics.customer.grade": (
+                self.grade,
+                "revenue",
+                lambda: {"partner_id": self.customer["b"].id, "company_id": company},
+                {"revenue": 1.0},
+            ),
             "logistics.complaint": (
                 self.complaint,
                 "name",
@@ -344,6 +361,16 @@ class TestAccessMatrix(AccessMatrixCase):
                 self.scorecard,
                 "order_count",
                 lambda: {"partner_id": self.customer["a"].id, "order_count": 1},
+                {"order_count": 9},
+            ),
+            "logistics.customer.scorecard.fact": (
+                self.env["logistics.customer.scorecard.fact"].browse(self.scorecard.id),
+                "order_count",
+                lambda: {
+                    "partner_id": self.customer["a"].id,
+                    "company_id": company,
+                    "month": "2000-01-01",
+                },
                 {"order_count": 9},
             ),
             "logistics.crm.dashboard": (

@@ -11,6 +11,11 @@ from .test_security_partner import lock_tier, unlock_tier
 
 @tagged("post_install", "-at_install")
 class TestGradingCriteria(LogisticsCrmCase):
+    def _complaint(self, partner):
+        return self.env["logistics.complaint"].create(
+            {"name": "Parcel late", "partner_id": partner.id}
+        )
+
     def test_revenue_percent_rank_and_tiers(self):
         self._set_weights(revenue=1)
         low, mid, top = (self._customer(n) for n in ("Low", "Mid", "Top"))
@@ -27,14 +32,22 @@ class TestGradingCriteria(LogisticsCrmCase):
         self.assertEqual(top.customer_tier_computed_id, self.tier_a)
         self.assertTrue(top.customer_graded_on)
 
-    def test_ties_share_the_lower_rank(self):
+    def test_ties_share_the_mean_of_their_ranks(self):
         self._set_weights(revenue=1)
         a, b, c, d = (self._customer(n) for n in "ABCD")
-        self._orders([(a, 100, 5), (b, 200, 5), (c, 200, 5), (d, 300, 5)])
+        self._orders([(a, 100, 5), (b, 200, 5), (c, 200, 5), (d, 400, 5)])
         self._grade()
         self.assertEqual(
-            [p.customer_score for p in (a, b, c, d)], [0.0, 33.33, 33.33, 100.0]
+            [p.customer_score for p in (a, b, c, d)], [0.0, 50.0, 50.0, 100.0]
         )
+        self.assertEqual(b.customer_revenue_score, 50.0)
+
+    def test_all_tied_customers_score_the_middle(self):
+        self._set_weights(revenue=1)
+        a, b, c = (self._customer(n) for n in "ABC")
+        self._orders([(a, 100, 5), (b, 100, 5), (c, 100, 5)])
+        self._grade()
+        self.assertEqual([p.customer_score for p in (a, b, c)], [50.0] * 3)
 
     def test_lone_customer_scores_100(self):
         only = self._customer("Only")
@@ -102,7 +115,7 @@ class TestGradingCriteria(LogisticsCrmCase):
             [p.customer_score for p in (down, up, newcomer)], [0.0, 50.0, 100.0]
         )
 
-    def test_payment_overdue_ratio_ranks_in_reverse(self):
+    def test_payment_is_scored_on_the_customer_own_invoices(self):
         self._set_weights(payment=1)
         late, punctual, cash = (self._customer(n) for n in ("Late", "Punctual", "Cash"))
         self._orders([(late, 10, 5), (punctual, 10, 5), (cash, 10, 5)])
@@ -113,8 +126,44 @@ class TestGradingCriteria(LogisticsCrmCase):
         self.assertAlmostEqual(late.customer_overdue_ratio, 0.5)
         self.assertEqual(punctual.customer_overdue_ratio, 0.0)
         self.assertEqual(cash.customer_overdue_ratio, 0.0)
-        self.assertEqual(late.customer_score, 0.0)
-        self.assertEqual((punctual.customer_score, cash.customer_score), (50.0, 50.0))
+        # 100 x (1 - overdue / invoiced), and 100 when nothing was invoiced:
+        # other customers' payments do not matter
+        self.assertEqual(late.customer_payment_score, 50.0)
+        self.assertEqual(late.customer_score, 50.0)
+        self.assertEqual((punctual.customer_score, cash.customer_score), (100.0, 100.0))
+
+    def test_complaints_are_scored_against_the_policy_ratio(self):
+        self._set_weights(complaints=1)
+        self.policy.complaint_ratio_zero = 0.5
+        clean, some, many = (self._customer(n) for n in ("Clean", "Some", "Many"))
+        self._orders([(clean, 10, 5), (some, 10, 5), (some, 10, 6)] + [(many, 10, 5)])
+        self._complaint(some)
+        self._complaint(many)
+        self._complaint(many)
+        self._grade()
+        # 0.5 complaints per order scores 0; 2 complaints on 1 order too
+        self.assertEqual(clean.customer_complaint_score, 100.0)
+        self.assertEqual(some.customer_complaint_ratio, 0.5)
+        self.assertEqual(some.customer_complaint_score, 0.0)
+        self.assertEqual(many.customer_complaint_score, 0.0)
+        self.policy.complaint_ratio_zero = 1.0
+        self._grade()
+        self.assertEqual(some.customer_complaint_score, 50.0)
+        self.assertEqual(many.customer_complaint_score, 0.0)
+        with self.assertRaises(ValidationError):
+            self.policy.complaint_ratio_zero = 0
+
+    def test_perfect_payer_without_complaints_scores_100_on_both(self):
+        self._set_weights(payment=1, complaints=1)
+        perfect, bad = self._customer("Perfect"), self._customer("Bad")
+        self._orders([(perfect, 10, 5), (bad, 10, 5)])
+        self._invoice(perfect, 100, 5, -25)
+        self._complaint(bad)
+        self._grade()
+        self.assertEqual(perfect.customer_payment_score, 100.0)
+        self.assertEqual(perfect.customer_complaint_score, 100.0)
+        self.assertEqual(perfect.customer_score, 100.0)
+        self.assertEqual(bad.customer_complaint_score, 0.0)
 
     def test_potential_is_the_salespeople_estimate(self):
         self._set_weights(potential=1)

@@ -176,7 +176,7 @@ class TestI18n(LogisticsCrmCase):
         for label in (
             "近 12 个月",
             "准时率",
-            "准时足额 (OTIF)",
+            "准时足额率 (OTIF)",
             "订单满足率",
             "货损率",
         ):

@@ -277,13 +277,14 @@ class TestScorecardScreens(ScorecardCase):
         self.assertEqual(kpis["order_count"], 3)
         self.assertIsInstance(kpis["order_count"], int)
         self.assertIn("3 orders", html)  # a count, not "3.0 orders"
-        by_label = {line["label"]: line for line in lines}
-        self.assertAlmostEqual(by_label["On time"]["value"], 200 / 3)
-        self.assertEqual(by_label["On time"]["target"], 90)
-        self.assertIs(by_label["On time"]["met"], False)
-        self.assertAlmostEqual(by_label["Fill rate"]["value"], 2600 / 30)
-        self.assertIs(by_label["Damage rate"]["met"], False)  # 33 % > 10 %
-        self.assertIsNone(by_label["Complaint rate"]["met"])
+        by_field = {line["fname"]: line for line in lines}
+        self.assertEqual(by_field["on_time_rate"]["label"], "On-time (%)")
+        self.assertAlmostEqual(by_field["on_time_rate"]["value"], 200 / 3)
+        self.assertEqual(by_field["on_time_rate"]["target"], 90)
+        self.assertIs(by_field["on_time_rate"]["met"], False)
+        self.assertAlmostEqual(by_field["fill_rate"]["value"], 2600 / 30)
+        self.assertIs(by_field["damage_rate"]["met"], False)  # 33 % > 10 %
+        self.assertIsNone(by_field["complaint_rate"]["met"])
         self.assertIn("Missed", html)
         self.assertIn("66.7", html)
         action = self.a.action_view_scorecard()

@@ -300,26 +300,26 @@ class TestScorecardOutputs(LogisticsCrmCase):
             "Orders": 4,
             "Revenue": 400.0,
             "Deliveries": 4,
-            "On-time %": 75.0,
-            "On-time Target %": 90.0,
-            "OTIF %": 50.0,
-            "OTIF Target %": 80.0,
-            "Fill Rate %": 90.0,
-            "Fill Rate Target %": 95.0,
-            "Damage Rate %": 25.0,
-            "Max Damage Rate %": 10.0,
+            "On-time (%)": 75.0,
+            "On-time Target (%)": 90.0,
+            "OTIF (%)": 50.0,
+            "OTIF Target (%)": 80.0,
+            "Fill Rate (%)": 90.0,
+            "Fill Rate Target (%)": 95.0,
+            "Damage Rate (%)": 25.0,
+            "Max Damage Rate (%)": 10.0,
             "Complaints": 2,
-            "Complaint Rate %": 50.0,
+            "Complaint Rate (%)": 50.0,
             "Avg Cycle (days)": 3.75,
         }
         for header, value in expected.items():
             self.assertAlmostEqual(alpha[header], value, msg=header)
         # empty denominators leave the cell empty
-        self.assertIsNone(alpha["Satisfaction %"])
+        self.assertIsNone(alpha["Satisfaction (%)"])
         self.assertIsNone(alpha["Avg Resolution (h)"])
         beta = summary[self.beta.name]
         self.assertEqual(
-            (beta["Orders"], beta["On-time %"], beta["Complaint Rate %"]),
+            (beta["Orders"], beta["On-time (%)"], beta["Complaint Rate (%)"]),
             (2, 100.0, 0.0),
         )
         self.assertTrue(book["Summary"].conditional_formatting)
@@ -337,16 +337,16 @@ class TestScorecardOutputs(LogisticsCrmCase):
             },
         )
         feb = monthly[self.alpha.name, date(2025, 2, 1)]
-        self.assertEqual((feb["Orders"], feb["On-time %"]), (2, 50.0))
+        self.assertEqual((feb["Orders"], feb["On-time (%)"]), (2, 50.0))
         mar = monthly[self.alpha.name, date(2025, 3, 1)]
-        self.assertEqual((mar["On-time %"], mar["Fill Rate %"]), (100.0, 80.0))
+        self.assertEqual((mar["On-time (%)"], mar["Fill Rate (%)"]), (100.0, 80.0))
 
         trend_sheet = book["Trend"]
         self.assertTrue(trend_sheet._charts)
         trend = {row["Month"].date(): row for row in self._rows(trend_sheet)}
         self.assertEqual(list(trend), [date(2025, 2, 1), date(2025, 3, 1)])
-        self.assertAlmostEqual(trend[date(2025, 2, 1)]["On-time %"], 200 / 3)
-        self.assertAlmostEqual(trend[date(2025, 3, 1)]["On-time %"], 100.0)
+        self.assertAlmostEqual(trend[date(2025, 2, 1)]["On-time (%)"], 200 / 3)
+        self.assertAlmostEqual(trend[date(2025, 3, 1)]["On-time (%)"], 100.0)
         self.assertEqual(trend[date(2025, 2, 1)]["Deliveries"], 3)
 
     def test_excel_selection(self):

@@ -682,13 +682,13 @@ class TestPortalGrading(HttpCase, LogisticsCrmCase):
         page = self.url_open("/my/scorecard")
         self.assertEqual(page.status_code, 200)
         for label in (
-            "On time",
-            "OTIF",
-            "Fill rate",
-            "Damage rate",
-            "Complaint rate",
-            "SLA compliance",
-            "Satisfaction",
+            "On-time (%)",
+            "OTIF (%)",
+            "Fill Rate (%)",
+            "Damage Rate (%)",
+            "Complaint Rate (%)",
+            "SLA Compliance (%)",
+            "Satisfaction (%)",
         ):
             self.assertIn(label, page.text)
         # revenue 4,321.00, margin 3,321.00

@@ -2,7 +2,6 @@ import io
 import logging
 
 import xlsxwriter
-from dateutil.relativedelta import relativedelta
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from odoo import api, fields, models
@@ -10,8 +9,11 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 from ..report.scorecard_report import (
+    TARGET_FIELDS,
     TARGETS,
     clean_kpis,
+    kpi_labels,
+    kpi_met_formula,
     period_months,
     scorecard_period,
 )
@@ -23,7 +25,6 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 # (ir.config_parameter overrides the default).
 SYNC_LIMIT_PARAM = "logistics_crm.export_sync_limit"
 SYNC_LIMIT_DEFAULT = 300
-TARGET_FIELDS = tuple(target for target, __ in TARGETS.values())
 
 
 class LogisticsScorecardExport(models.TransientModel):
@@ -77,7 +78,7 @@ class LogisticsScorecardExport(models.TransientModel):
 
     def _default_period(self):
         today = fields.Date.context_today(self)
-        return today + relativedelta(months=-11, day=1), today
+        return self.env["logistics.customer.scorecard"]._trailing_start(), today
 
     def _default_partners(self):
         if self.env.context.get("active_model") == "res.partner":
@@ -315,26 +316,33 @@ class LogisticsScorecardExport(models.TransientModel):
     # ------------------------------------------------------------------
 
     def _metric_columns(self):
-        """(field, header, kind) of the KPI columns of Summary and Monthly."""
-        return [
-            ("order_count", self.env._("Orders"), "int"),
-            ("revenue", self.env._("Revenue"), "money"),
-            ("delivery_count", self.env._("Deliveries"), "int"),
-            ("on_time_rate", self.env._("On-time %"), "rate"),
-            ("on_time_target", self.env._("On-time Target %"), "rate"),
-            ("otif_rate", self.env._("OTIF %"), "rate"),
-            ("otif_target", self.env._("OTIF Target %"), "rate"),
-            ("fill_rate", self.env._("Fill Rate %"), "rate"),
-            ("fill_rate_target", self.env._("Fill Rate Target %"), "rate"),
-            ("damage_rate", self.env._("Damage Rate %"), "rate"),
-            ("damage_rate_max", self.env._("Max Damage Rate %"), "rate"),
-            ("complaint_count", self.env._("Complaints"), "int"),
-            ("complaint_rate", self.env._("Complaint Rate %"), "rate"),
-            ("sla_compliance", self.env._("SLA Compliance %"), "rate"),
-            ("satisfaction", self.env._("Satisfaction %"), "rate"),
-            ("avg_cycle_days", self.env._("Avg Cycle (days)"), "rate"),
-            ("avg_resolution_hours", self.env._("Avg Resolution (h)"), "rate"),
-        ]
+        """(field, header, kind) of the KPI columns of Summary and Monthly,
+        headed by the scorecard's field strings (see ``kpi_labels``)."""
+        return self._columns(
+            [
+                ("order_count", "int"),
+                ("revenue", "money"),
+                ("delivery_count", "int"),
+                ("on_time_rate", "rate"),
+                ("on_time_target", "rate"),
+                ("otif_rate", "rate"),
+                ("otif_target", "rate"),
+                ("fill_rate", "rate"),
+                ("fill_rate_target", "rate"),
+                ("damage_rate", "rate"),
+                ("damage_rate_max", "rate"),
+                ("complaint_count", "int"),
+                ("complaint_rate", "rate"),
+                ("sla_compliance", "rate"),
+                ("satisfaction", "rate"),
+                ("avg_cycle_days", "rate"),
+                ("avg_resolution_hours", "rate"),
+            ]
+        )
+
+    def _columns(self, kinds):
+        labels = kpi_labels(self.env, [fname for fname, __ in kinds])
+        return [(fname, labels[fname], kind) for fname, kind in kinds]
 
     def _build_xlsx(self):
         """The workbook as bytes. Each sheet comes from one grouped read of the
@@ -466,8 +474,7 @@ class LogisticsScorecardExport(models.TransientModel):
             return
         value = xl_rowcol_to_cell(1, col)
         target = xl_rowcol_to_cell(1, target_col)
-        met, missed = (">=", "<") if at_least else ("<=", ">")
-        for op, style in ((met, "met"), (missed, "missed")):
+        for met, style in ((True, "met"), (False, "missed")):
             sheet.conditional_format(
                 1,
                 col,
@@ -475,23 +482,24 @@ class LogisticsScorecardExport(models.TransientModel):
                 col,
                 {
                     "type": "formula",
-                    "criteria": f"=AND(ISNUMBER({value}),ISNUMBER({target}),"
-                    f"{value}{op}{target})",
+                    "criteria": kpi_met_formula(value, target, at_least, met),
                     "format": styles[style],
                 },
             )
 
     def _write_trend(self, workbook, styles, domain):
         """One row per month of the period, with the on-time rate charted."""
-        fields_ = [
-            ("order_count", self.env._("Orders"), "int"),
-            ("delivery_count", self.env._("Deliveries"), "int"),
-            ("on_time_count", self.env._("On-time Deliveries"), "int"),
-            ("on_time_rate", self.env._("On-time %"), "rate"),
-            ("otif_rate", self.env._("OTIF %"), "rate"),
-            ("fill_rate", self.env._("Fill Rate %"), "rate"),
-            ("complaint_count", self.env._("Complaints"), "int"),
-        ]
+        fields_ = self._columns(
+            [
+                ("order_count", "int"),
+                ("delivery_count", "int"),
+                ("on_time_count", "int"),
+                ("on_time_rate", "rate"),
+                ("otif_rate", "rate"),
+                ("fill_rate", "rate"),
+                ("complaint_count", "int"),
+            ]
+        )
         fnames = [fname for fname, __, __ in fields_]
         by_month = {
             month: clean_kpis(fnames, values)
@@ -520,7 +528,7 @@ class LogisticsScorecardExport(models.TransientModel):
             }
         )
         chart.set_title({"name": self.env._("On-time delivery by month")})
-        chart.set_y_axis({"name": self.env._("On-time %"), "min": 0, "max": 100})
+        chart.set_y_axis({"name": fields_[rate_col - 1][1], "min": 0, "max": 100})
         chart.set_legend({"none": True})
         chart.show_blanks_as("gap")
         sheet.insert_chart(f"{xl_col_to_name(len(fields_) + 2)}2", chart)

@@ -50,7 +50,7 @@ registry.category("web_tour.tours").add("logistics_crm_zh_tour", {
         },
         {
             content: "OTIF and fill rate are named as in Chinese logistics",
-            trigger: ".o_logistics_crm_scorecard_table:contains('准时足额 (OTIF)'):contains('订单满足率'):contains('货损率')",
+            trigger: ".o_logistics_crm_scorecard_table:contains('准时足额率 (OTIF)'):contains('订单满足率'):contains('货损率')",
         },
         {
             content: "The criteria table explains the score in Chinese",
