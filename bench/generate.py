@@ -23,10 +23,13 @@ is generated inside PostgreSQL (generate_series and random() after
 Customers' order counts are skewed (a few customers have many orders, many
 have few); some customers are new, some stopped ordering a year ago.
 
-Then the grading runs once as of 30 days ago (as the daily cron would have), so
-customers have tiers, history and chatter notes, and 40 orders are created,
-confirmed and left to deliver through the ORM for the delivery-validation
-measure.
+The documents are inserted by SQL, past the ORM: the scorecard facts are then
+built from them by ``logistics.customer.scorecard.fact._rebuild()`` (timed, the
+"facts rebuild" of the report). Then the grading runs once as of 30 days ago
+(as the daily cron would have), so customers have tiers, grade rows, history and
+chatter notes; 40 orders are created, confirmed and left to deliver through the
+ORM for the delivery-validation measure, and 40 more are created and left as
+quotations for the order-confirmation measure.
 
 The same size, seed and ``--today`` give the same rows; ``--today`` defaults to
 the current date (UTC), the end of the two-year history.
@@ -51,6 +54,8 @@ SIZES = {
 SEED = 0.42
 HISTORY_DAYS = 730
 VALIDATION_ORDERS = 40
+VALIDATION_REF = "BENCH-VALIDATION"  # confirmed, deliveries to validate
+CONFIRMATION_REF = "BENCH-CONFIRMATION"  # quotations to confirm
 # name, list price, cost
 PRODUCTS = [
     ("Bench pallet transport", 120.0, 84.0),
@@ -772,13 +777,16 @@ def analyze(cr):
     cr.execute(
         "ANALYZE res_partner, sale_order, sale_order_line, stock_picking, "
         "stock_move, account_move, logistics_complaint, logistics_sla_status, "
-        "rating_rating, logistics_grade_history, mail_message"
+        "rating_rating, logistics_grade_history, logistics_customer_grade, "
+        "logistics_customer_scorecard_fact, mail_message"
     )
     log("ANALYZE %.1f s", time.perf_counter() - t0)
 
 
-def create_validation_orders(env, params):
-    """Orders confirmed through the ORM: their deliveries are genuine."""
+def create_orders(env, params, ref, offset=0):
+    """Orders made through the ORM, for customers spread over the population,
+    ``offset`` shifting the customers: the deliveries of confirmed ones are
+    genuine."""
     Partner = env["res.partner"]
     cr = env.cr
     # customers spread over the population (and so over the tiers)
@@ -792,13 +800,13 @@ SELECT id FROM res_partner
     )
     ids = [r[0] for r in cr.fetchall()]
     step = max(len(ids) // VALIDATION_ORDERS, 1)
-    partners = Partner.browse(ids[::step][:VALIDATION_ORDERS])
+    partners = Partner.browse(ids[offset::step][:VALIDATION_ORDERS])
     products = env["product.product"].browse(params["product_ids"])
     orders = env["sale.order"].create(
         [
             {
                 "partner_id": partner.id,
-                "client_order_ref": "BENCH-VALIDATION",
+                "client_order_ref": ref,
                 "order_line": [
                     (0, 0, {"product_id": products[n % 5].id, "product_uom_qty": 3}),
                     (
@@ -814,7 +822,6 @@ SELECT id FROM res_partner
             for n, partner in enumerate(partners)
         ]
     )
-    orders.action_confirm()
     env.flush_all()
     return orders
 
@@ -849,6 +856,14 @@ def main():
     with registry.cursor() as cr:
         analyze(cr)
 
+    # the documents were inserted by SQL, past the ORM: build the scorecard
+    # facts from them, as the install and the upgrade do
+    t0 = time.perf_counter()
+    with environment(registry, commit=True) as env:
+        env["logistics.customer.scorecard.fact"]._rebuild()
+    summary["facts_rebuild_s"] = round(time.perf_counter() - t0, 2)
+    log("scorecard facts rebuilt, %.1f s", summary["facts_rebuild_s"])
+
     # the daily grading has run before: tiers, history and notes exist
     t0 = time.perf_counter()
     with environment(registry, commit=True) as env:
@@ -864,11 +879,15 @@ def main():
 
     t0 = time.perf_counter()
     with environment(registry, commit=True) as env:
-        orders = create_validation_orders(env, params)
+        orders = create_orders(env, params, VALIDATION_REF)
+        orders.action_confirm()
         summary["validation_orders"] = orders.ids
+        quotations = create_orders(env, params, CONFIRMATION_REF, offset=1)
+        summary["confirmation_orders"] = quotations.ids
     log(
-        "%s orders confirmed through the ORM, %.1f s",
+        "%s orders confirmed and %s quotations made through the ORM, %.1f s",
         len(orders),
+        len(quotations),
         time.perf_counter() - t0,
     )
 
@@ -886,6 +905,8 @@ def main():
             "logistics_sla_status",
             "rating_rating",
             "logistics_grade_history",
+            "logistics_customer_grade",
+            "logistics_customer_scorecard_fact",
             "mail_message",
         ):
             cr.execute(f"SELECT count(*) FROM {table}")

@@ -8,16 +8,28 @@ Every measure runs in a transaction that is rolled back: the database is left
 as generate.py made it, and the run can be repeated.
 
 1. regrade: the grading engine over the whole company, against the bare
-   aggregate that reads the same sales once; in a process of its own, for a
-   clean peak RSS (6);
-2. scorecard: ``_read_group`` on logistics.customer.scorecard over 12 months,
-   by tier x month and by customer, against bare SQL on the source tables;
-3. SLA cron: ``_cron_check_deadlines`` over all open statuses, against the
-   bare SQL pass that finds them;
-4. delivery validation: ``button_validate`` with the addon's hooks and with
-   them bypassed, on twin pickings made through the ORM;
-5. partner form: ``web_read`` with the form view's specification, for a
+   aggregate that reads the same sales once; then a second regrade of the
+   unchanged data, with the rows it wrote in res_partner,
+   logistics_customer_grade and logistics_grade_history (PostgreSQL's
+   per-transaction counters); in a process of its own, for a clean peak RSS
+   (7);
+2. scorecard: ``_read_group`` on logistics.customer.scorecard (which reads the
+   monthly facts) over 12 months, by tier x month and by customer, against
+   bare SQL on the raw source tables;
+3. SLA cron: ``_cron_check_deadlines`` over all open statuses, up to
+   ``cr.flush()`` (the facts refresh of its commit), against the bare SQL
+   pass that finds them;
+4. order confirmation: ``action_confirm`` of ORM-made quotations with the
+   scorecard facts maintenance and with it bypassed (freshness cost);
+5. delivery validation: ``button_validate`` with the addon's hooks (SLA,
+   priority, scorecard facts), with the facts maintenance bypassed and with
+   every hook bypassed, on the same pickings made through the ORM;
+6. partner form: ``web_read`` with the form view's specification, for a
    customer with few orders and one with many (query counts must be equal).
+
+Measures 3, 4 and 5 end their timed part with ``cr.flush()``, what a commit
+runs first: the ORM flush and the precommit callbacks, where the facts of the
+changed documents are refreshed.
 
 Measurement only: nothing here asserts.
 """
@@ -188,7 +200,7 @@ def jit(cr, enabled):
 
 
 # ----------------------------------------------------------------------
-# 1 + 6. regrade (own process)
+# 1 + 7. regrade (own process)
 # ----------------------------------------------------------------------
 BARE_REGRADE = """
 SELECT p.commercial_partner_id, sum(o.amount_untaxed), sum(o.margin), count(*),
@@ -200,10 +212,89 @@ SELECT p.commercial_partner_id, sum(o.amount_untaxed), sum(o.margin), count(*),
 """
 
 
+# the tables a regrade writes: a second regrade of unchanged data must leave
+# them alone
+REGRADE_TABLES = (
+    "res_partner",
+    "logistics_customer_grade",
+    "logistics_grade_history",
+    "mail_message",
+)
+
+
+def tuples_written(cr, tables=REGRADE_TABLES):
+    """Rows inserted, updated and deleted so far in this transaction, by table
+    of ``tables`` (pg_stat_xact_user_tables)."""
+    cr.execute("SELECT pg_stat_clear_snapshot()")
+    cr.execute(
+        """
+SELECT relname, n_tup_ins + n_tup_upd + n_tup_del
+  FROM pg_stat_xact_user_tables
+ WHERE relname = ANY(%s)
+""",
+        [list(tables)],
+    )
+    counts = dict.fromkeys(tables, 0)
+    counts.update(cr.fetchall())
+    return counts
+
+
+def keep_row_versions(cr):
+    """Note the row version (ctid) of every row of REGRADE_TABLES, in a
+    temporary table: any row updated, inserted or deleted afterwards shows in
+    ``rows_changed``. A second count of the same, independent of the
+    statistics counters."""
+    from odoo.tools import SQL
+
+    cr.execute("DROP TABLE IF EXISTS bench_row_versions")
+    cr.execute(
+        SQL(
+            "CREATE TEMP TABLE bench_row_versions AS %s",
+            SQL(" UNION ALL ").join(
+                SQL(
+                    "SELECT %s::varchar AS tbl, id, ctid AS version FROM %s",
+                    table,
+                    SQL.identifier(table),
+                )
+                for table in REGRADE_TABLES
+            ),
+        )
+    )
+
+
+def rows_changed(cr):
+    """Rows of REGRADE_TABLES changed since ``keep_row_versions``."""
+    from odoo.tools import SQL
+
+    counts = {}
+    for table in REGRADE_TABLES:
+        cr.execute(
+            SQL(
+                """
+SELECT count(*)
+  FROM %(table)s t
+  FULL JOIN (SELECT id, version FROM bench_row_versions WHERE tbl = %(name)s) v
+    ON v.id = t.id
+ WHERE t.ctid IS DISTINCT FROM v.version
+""",
+                table=SQL.identifier(table),
+                name=table,
+            )
+        )
+        counts[table] = cr.fetchone()[0]
+    cr.execute("DROP TABLE bench_row_versions")
+    return counts
+
+
+def diff(after, before):
+    return {table: after[table] - before[table] for table in after}
+
+
 def measure_regrade(registry, repeat):
     rss_loaded = rss_mb()
     result = {}
     runs = []
+    second_runs = []
     # the last run has JIT off: a diagnosis, not a measure
     for n in range(repeat + 1):
         jit_on = n < repeat
@@ -221,6 +312,7 @@ def measure_regrade(registry, repeat):
             cr.execute("SELECT count(*) FROM mail_message")
             messages0 = cr.fetchone()[0]
             env.flush_all()
+            written0 = tuples_written(cr)
             recorder = Recorder(cr)
             q0 = cr.sql_log_count
             t0 = time.perf_counter()
@@ -229,6 +321,7 @@ def measure_regrade(registry, repeat):
                 graded = policy._compute_grades()
                 env.flush_all()
             dt = time.perf_counter() - t0
+            written = diff(tuples_written(cr), written0)
             log("regrade run %s%s: %.2f s", n + 1, "" if jit_on else " (JIT off)", dt)
             if not jit_on:
                 result["seconds_jit_off"] = dt
@@ -244,6 +337,38 @@ def measure_regrade(registry, repeat):
                 profile = recorder.summary()
                 result["plan"] = explain(cr, slowest[0], recorder.jit_off)
                 result["plan_jit_seconds"] = jit_total(result["plan"])
+                result["rows_written"] = written
+            # the same regrade again, right after, on the data the first one
+            # left: it must find every grade unchanged and write nothing
+            env.invalidate_all()
+            if n == 0:
+                keep_row_versions(cr)
+            written0 = tuples_written(cr)
+            second = Recorder(cr)
+            q0 = cr.sql_log_count
+            t0 = time.perf_counter()
+            with jit(cr, jit_on), second.record():
+                graded_again = policy._compute_grades()
+                env.flush_all()
+            second_runs.append(time.perf_counter() - t0)
+            if n == 0:
+                result["second"] = {
+                    "queries": cr.sql_log_count - q0,
+                    "customers": graded_again,
+                    "rows_written": diff(tuples_written(cr), written0),
+                    "rows_changed": rows_changed(cr),
+                    "slowest": second.statements(),
+                    "profile": second.summary(),
+                }
+            log(
+                "second regrade run %s: %.2f s, rows written %s",
+                n + 1,
+                second_runs[-1],
+                result["second"]["rows_written"],
+            )
+    result["second"].update(
+        seconds=min(second_runs), runs=[round(r, 3) for r in second_runs]
+    )
     result.update(
         seconds=min(runs),
         runs=[round(r, 3) for r in runs],
@@ -402,7 +527,9 @@ def measure_sla_cron(registry, repeat):
             t0 = time.perf_counter()
             with recorder.record():
                 handled = env["logistics.sla.status"]._cron_check_deadlines()
-                env.flush_all()
+                # what the cron's commit runs: the facts of the failed
+                # statuses are refreshed there
+                cr.flush()
             runs.append(time.perf_counter() - t0)
             queries = cr.sql_log_count - q0
             log("SLA cron run %s: %.2f s, %s statuses", n + 1, runs[-1], handled)
@@ -418,83 +545,203 @@ def measure_sla_cron(registry, repeat):
 
 
 # ----------------------------------------------------------------------
-# 4. delivery validation
+# 4 + 5. freshness: order confirmation and delivery validation
 # ----------------------------------------------------------------------
+DELIVERY_HOOKS = {"stock.picking": ("_sla_check_orders", "_star_priority_deliveries")}
+# every document hook of the scorecard facts queues its keys through these two
+FACTS_HOOKS = {"logistics.customer.scorecard.fact": ("_mark_keys", "_mark_records")}
+FACT_TABLE = ("logistics_customer_scorecard_fact",)
+# the variants of the freshness measures: the hooks bypassed in each
+VARIANTS = {
+    "normal": {},
+    "no_facts": FACTS_HOOKS,
+    "bypassed": {**DELIVERY_HOOKS, **FACTS_HOOKS},
+}
+
+
+def _no_op(self, *args, **kwargs):
+    return None
+
+
 @contextmanager
-def hooks_bypassed(env, active):
-    """Replace the addon's delivery hooks by no-ops on the registry class."""
-    cls = type(env["stock.picking"])
-    names = ("_sla_check_orders", "_star_priority_deliveries")
-    saved = {name: cls.__dict__.get(name) for name in names}
-    if active:
+def hooks_bypassed(env, hooks):
+    """Replace the addon's hooks ``hooks`` ({model: method names}) by no-ops
+    on the registry classes."""
+    saved = []
+    for model, names in hooks.items():
+        cls = type(env[model])
         for name in names:
-            setattr(cls, name, lambda self: None)
+            saved.append((cls, name, cls.__dict__.get(name)))
+            setattr(cls, name, _no_op)
     try:
         yield
     finally:
-        if active:
-            for name, value in saved.items():
-                if value is None:
-                    delattr(cls, name)
-                else:
-                    setattr(cls, name, value)
+        for cls, name, value in saved:
+            if value is None:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, value)
+
+
+def rotated(n, keys):
+    """The variants in a rotating order: none is always the first."""
+    k = n % len(keys)
+    return keys[k:] + keys[:k]
+
+
+def medians(result, keys):
+    for key in keys:
+        result[f"median_{key}"] = statistics.median(result[key])
+        result[f"median_q_{key}"] = statistics.median(result[f"q_{key}"])
+
+
+def added(result, measured, base):
+    """(seconds, per cent) that the hooks of ``measured`` add to ``base``."""
+    a, b = result[f"median_{measured}"], result[f"median_{base}"]
+    return a - b, 100.0 * (a / b - 1)
+
+
+def timed_variants(env, records, keys, prepare, act, check=None):
+    """Run ``act(record)`` for each record once per variant, each in a
+    savepoint rolled back; the timed part ends with ``cr.flush()`` (the ORM
+    flush and the precommit callbacks, as a commit runs them). The first
+    record is run an extra time first, untimed, to warm the caches. Returns
+    the timings, the query counts, how many runs wrote scorecard facts and
+    how many passed ``check(record)``, by variant."""
+    cr = env.cr
+    result = {key: [] for key in keys} | {f"q_{key}": [] for key in keys}
+    fresh = dict.fromkeys(keys, 0)
+    checked = dict.fromkeys(keys, 0)
+    for n, record in enumerate(records[:1] + records):
+        for key in rotated(n, keys):
+            savepoint = cr.savepoint()  # flushes: nothing pending is timed
+            prepare(record)
+            cr.flush()
+            facts0 = tuples_written(cr, FACT_TABLE)
+            with hooks_bypassed(env, VARIANTS[key]):
+                q0 = cr.sql_log_count
+                t0 = time.perf_counter()
+                act(record)
+                cr.flush()
+                dt = time.perf_counter() - t0
+                queries = cr.sql_log_count - q0
+            if n:
+                result[key].append(dt)
+                result[f"q_{key}"].append(queries)
+                fresh[key] += tuples_written(cr, FACT_TABLE) != facts0
+                checked[key] += bool(check and check(record))
+            savepoint.close(rollback=True)
+    result["facts_written"] = fresh
+    result["checked"] = checked
+    medians(result, keys)
+    # where the time goes: one more run with every hook, its statements
+    # recorded (not among the timings: recording adds its own cost)
+    savepoint = cr.savepoint()
+    prepare(records[0])
+    cr.flush()
+    recorder = Recorder(cr)
+    with recorder.record():
+        act(records[0])
+        cr.flush()
+    result["profile"] = recorder.summary(top=6)
+    result["slowest"] = recorder.statements()
+    # the plan of the slowest statement (the facts refresh, as a rule), on
+    # the data it ran on; EXPLAIN ANALYZE in a savepoint of its own
+    result["plan"] = explain(cr, result["slowest"][0]) if result["slowest"] else None
+    savepoint.close(rollback=True)
+    return result
+
+
+def measure_confirmation(registry):
+    """Each quotation is confirmed in a savepoint rolled back: with the
+    scorecard facts maintenance (its keys queued, then refreshed in the
+    precommit callback) and with it bypassed, in alternate order."""
+    keys = ["normal", "no_facts"]
+    with environment(registry, uid=ADMIN_UID) as env:
+        orders = env["sale.order"].search(
+            [("client_order_ref", "=", "BENCH-CONFIRMATION"), ("state", "=", "draft")],
+            order="id",
+        )
+        result = timed_variants(
+            env, orders, keys, lambda order: None, lambda order: order.action_confirm()
+        )
+    result["orders"] = len(orders)
+    result["added_seconds"], result["overhead_pct"] = added(
+        result, "normal", "no_facts"
+    )
+    log(
+        "confirmation: %.1f ms with the facts, %.1f ms without (%+.1f ms, %+.1f %%), "
+        "%s vs %s queries, facts written %s",
+        1000 * result["median_normal"],
+        1000 * result["median_no_facts"],
+        1000 * result["added_seconds"],
+        result["overhead_pct"],
+        result["median_q_normal"],
+        result["median_q_no_facts"],
+        result["facts_written"],
+    )
+    return result
 
 
 def measure_validation(registry):
-    """Each delivery is validated twice in a savepoint rolled back: with the
-    hooks and with them bypassed, in alternate order; the same picking is its
-    own twin."""
-    result = {"normal": [], "bypassed": [], "q_normal": [], "q_bypassed": []}
-    reached = {"normal": 0, "bypassed": 0}
+    """Each delivery is validated three times in a savepoint rolled back: with
+    every hook, with the scorecard facts maintenance bypassed, and with every
+    hook bypassed (SLA, priority and facts), in rotating order; the same
+    picking is its own twin. The facts of the order are refreshed in the
+    timed part, by the precommit callback."""
+    keys = list(VARIANTS)
     with environment(registry, uid=ADMIN_UID) as env:
-        cr = env.cr
         orders = env["sale.order"].search(
             [("client_order_ref", "=", "BENCH-VALIDATION")], order="id"
         )
         pickings = orders.picking_ids.filtered(
             lambda p: p.picking_type_code == "outgoing" and p.state == "assigned"
         ).sorted("id")
-        # the first picking, validated once each way, warms the caches
-        for n, picking in enumerate(pickings[:1] + pickings):
-            for bypass in (False, True) if n % 2 else (True, False):
-                key = "bypassed" if bypass else "normal"
-                savepoint = cr.savepoint()
-                for move in picking.move_ids:
-                    move.quantity = move.product_uom_qty
-                env.flush_all()
-                with hooks_bypassed(env, bypass):
-                    q0 = cr.sql_log_count
-                    t0 = time.perf_counter()
-                    done = picking.button_validate()
-                    env.flush_all()
-                    dt = time.perf_counter() - t0
-                    queries = cr.sql_log_count - q0
-                if done is not True:
-                    log("picking %s: validation returned %r", picking.name, done)
-                if n:
-                    result[key].append(dt)
-                    result[f"q_{key}"].append(queries)
-                    reached[key] += bool(picking.sale_id.sla_reached_on)
-                savepoint.close(rollback=True)
-    result["orders_reached"] = reached
-    for key in ("normal", "bypassed", "q_normal", "q_bypassed"):
-        result[f"median_{key}"] = statistics.median(result[key])
-    result["overhead_pct"] = 100.0 * (
-        result["median_normal"] / result["median_bypassed"] - 1
+
+        def prepare(picking):
+            for move in picking.move_ids:
+                move.quantity = move.product_uom_qty
+
+        def validate(picking):
+            done = picking.button_validate()
+            if done is not True:
+                log("picking %s: validation returned %r", picking.name, done)
+
+        result = timed_variants(
+            env,
+            pickings,
+            keys,
+            prepare,
+            validate,
+            check=lambda picking: picking.sale_id.sla_reached_on,
+        )
+    result["orders_reached"] = result.pop("checked")
+    result["pickings"] = len(pickings)
+    result["added_seconds"], result["overhead_pct"] = added(
+        result, "normal", "bypassed"
+    )
+    result["facts_added_seconds"], result["facts_overhead_pct"] = added(
+        result, "normal", "no_facts"
     )
     log(
-        "validation: %.1f ms with hooks, %.1f ms without (%+.1f %%), %s vs %s queries",
+        "validation: %.1f ms with every hook, %.1f ms without the facts, %.1f ms "
+        "without any (%+.1f %%; the facts %+.1f ms), %s / %s / %s queries, facts "
+        "written %s",
         1000 * result["median_normal"],
+        1000 * result["median_no_facts"],
         1000 * result["median_bypassed"],
         result["overhead_pct"],
+        1000 * result["facts_added_seconds"],
         result["median_q_normal"],
+        result["median_q_no_facts"],
         result["median_q_bypassed"],
+        result["facts_written"],
     )
     return result
 
 
 # ----------------------------------------------------------------------
-# 5. partner form
+# 6. partner form
 # ----------------------------------------------------------------------
 def form_specification(env):
     """The web_read specification the web client sends when it opens the
@@ -650,6 +897,7 @@ def main():
     regrade_out.unlink()
     results["scorecard"] = measure_scorecard(registry, args.repeat)
     results["sla_cron"] = measure_sla_cron(registry, args.heavy_repeat)
+    results["confirmation"] = measure_confirmation(registry)
     results["validation"] = measure_validation(registry)
     results["partner_form"] = measure_partner_form(registry, args.repeat)
     out.write_text(json.dumps(results, indent=1, default=str))
