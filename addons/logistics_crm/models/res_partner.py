@@ -381,23 +381,16 @@ class ResPartner(models.Model):
             return NotImplemented
         Grade = self.env["logistics.customer.grade"]
         in_company = Domain("company_id", "=", self.env.company.id)
-        ungraded = False
-        if operator in ("any", "not any"):
-            matching = Domain(value) if not isinstance(value, Query) else None
-            grades = (
-                Grade._search(matching & in_company)
-                if matching is not None
-                else Grade._search(Domain("id", "in", value) & in_company)
-            )
-        elif isinstance(value, Query):
-            grades = Grade._search(Domain("id", "in", value) & in_company)
+        if isinstance(value, Query):
+            matching = Domain("id", "in", value)
+        elif operator in ("any", "not any"):
+            matching = Domain(value)
         else:
-            grades = Grade._search(
-                Domain("id", "in", [v for v in value if v]) & in_company
-            )
-            ungraded = False in value
+            matching = Domain("id", "in", [v for v in value if v])
+        grades = Grade._search(matching & in_company)
         found = Domain("commercial_partner_id", "in", grades.subselect("partner_id"))
-        if ungraded:
+        ungraded = operator in ("in", "not in") and not isinstance(value, Query)
+        if ungraded and False in value:
             # "no grade": no grade row in the company
             graded = Grade._search(in_company).subselect("partner_id")
             found |= Domain("commercial_partner_id", "not in", graded)
