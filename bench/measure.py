@@ -42,6 +42,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -380,6 +381,65 @@ def measure_regrade(registry, repeat):
         rss_peak_mb=round(rss_mb(), 1),
         slowest=slowest,
         profile=profile,
+    )
+    return result
+
+
+# ----------------------------------------------------------------------
+# 1b. regrade with and without the retention rules
+# ----------------------------------------------------------------------
+RETENTION_DAYS = 30
+
+
+def measure_retention(registry, repeat):
+    """The regrade as of RETENTION_DAYS later (lifecycles and tiers move, so
+    the retention rules open cases and launch their plans), with every
+    retention rule archived, then active; each run rolled back."""
+    times = {"without": [], "with": []}
+    result = {"days_later": RETENTION_DAYS}
+    for __ in range(repeat):
+        for mode in ("without", "with"):
+            with environment(registry) as env:
+                cr = env.cr
+                company = env.ref("base.main_company")
+                rules = (
+                    env["logistics.retention.rule"]
+                    .with_context(active_test=False)
+                    .search([])
+                )
+                rules.write({"active": mode == "with"})
+                policy = env["logistics.grading.policy"]._get_for_company(company)
+                later = env.cr.now().date() + timedelta(days=RETENTION_DAYS)
+                env.flush_all()
+                cr.execute("SELECT count(*) FROM mail_activity")
+                activities0 = cr.fetchone()[0]
+                q0 = cr.sql_log_count
+                t0 = time.perf_counter()
+                policy._compute_grades(today=later)
+                env.flush_all()
+                dt = time.perf_counter() - t0
+                times[mode].append(dt)
+                cr.execute("SELECT count(*) FROM logistics_retention_case")
+                cases = cr.fetchone()[0]
+                cr.execute("SELECT count(*) FROM mail_activity")
+                activities = cr.fetchone()[0] - activities0
+                result[mode] = {
+                    "queries": cr.sql_log_count - q0,
+                    "cases": cases,
+                    "activities": activities,
+                    "rules": len(rules) if mode == "with" else 0,
+                }
+                log(
+                    "regrade %s days later %s retention rules: %.2f s, %s cases",
+                    RETENTION_DAYS,
+                    mode,
+                    dt,
+                    cases,
+                )
+    for mode, runs in times.items():
+        result[mode].update(seconds=min(runs), runs=[round(r, 3) for r in runs])
+    result["overhead_pct"] = round(
+        100.0 * (result["with"]["seconds"] / result["without"]["seconds"] - 1), 1
     )
     return result
 
@@ -895,6 +955,7 @@ def main():
     results = {"size": args.size, "db": args.db}
     results["regrade"] = json.loads(regrade_out.read_text())
     regrade_out.unlink()
+    results["retention"] = measure_retention(registry, args.heavy_repeat)
     results["scorecard"] = measure_scorecard(registry, args.repeat)
     results["sla_cron"] = measure_sla_cron(registry, args.heavy_repeat)
     results["confirmation"] = measure_confirmation(registry)

@@ -509,6 +509,17 @@ def phase_migrated(state):
             "the upgrade built the scorecard facts, as a rebuild does",
             f"{len(built)} rows, {len(rebuilt)} after a rebuild",
         )
+    tier_a = env.ref("logistics_crm.customer_tier_a", raise_if_not_found=False)
+    check(
+        tier_a and tier_a.care_plan_id == env.ref("logistics_crm.care_plan_key_account")
+        and tier_a.care_interval_days == 30,
+        "the upgrade gave the shipped key-account tier its care plan",
+        tier_a and tier_a.care_plan_id.name,
+    )
+    check(
+        env["logistics.retention.rule"].search_count([]) >= 2,
+        "the upgrade created the default retention rules",
+    )
     phase_installed(state)
 
 

@@ -29,7 +29,9 @@ class LogisticsScorecardPortal(CustomerPortal):
         """The trailing 12 months, this one included, as the PDF counts them."""
         return scorecard_period(request.env)
 
-    @http.route("/my/scorecard", type="http", auth="user", website=True)
+    # the page and its PDF only read: Odoo serves them from the read replica
+    # when there is one (--db_replica_host)
+    @http.route("/my/scorecard", type="http", auth="user", website=True, readonly=True)
     def portal_my_scorecard(self, **kw):
         Scorecard = request.env["logistics.customer.scorecard"]
         if not Scorecard.has_access("read"):
@@ -67,7 +69,9 @@ class LogisticsScorecardPortal(CustomerPortal):
         )
         return request.render("logistics_crm.portal_my_scorecard", values)
 
-    @http.route("/my/scorecard/pdf", type="http", auth="user", website=True)
+    @http.route(
+        "/my/scorecard/pdf", type="http", auth="user", website=True, readonly=True
+    )
     def portal_my_scorecard_pdf(self, **kw):
         if not request.env["logistics.customer.scorecard"].has_access("read"):
             return request.redirect("/my")

@@ -101,6 +101,7 @@ class DemoStory:
                 partner.customer_potential = shipper["downgrade"]
         self._demo_play(year, now)
         policy._compute_grades()
+        self._demo_retention(year)
         # what a manager does after a regrade: open deadlines follow the
         # tiers, and the open deliveries of new key accounts get their star
         self._demo_recompute_deadlines()
@@ -148,13 +149,71 @@ class DemoStory:
         tier notes of the run at ``when``."""
         History = self.env["logistics.grade.history"]
         Message = self.env["mail.message"]
+        Case = self.env["logistics.retention.case"]
+        Activity = self.env["mail.activity"]
         last = History.search([], order="id desc", limit=1).id or 0
         last_message = Message.search([], order="id desc", limit=1).id or 0
+        last_case = Case.search([], order="id desc", limit=1).id or 0
+        last_activity = Activity.search([], order="id desc", limit=1).id or 0
         policy._compute_grades(today=when.date())
         History.search([("id", ">", last)]).write({"date": when})
         Message.search(
-            [("id", ">", last_message), ("model", "=", "res.partner")]
+            [
+                ("id", ">", last_message),
+                ("model", "in", ("res.partner", "logistics.retention.case")),
+            ]
         ).write({"date": when})
+        # the retention cases the run opened (or closed), as of that day
+        Case.search([("id", ">", last_case)]).write({"date_open": when})
+        Case.search([("date_closed", ">", when)]).write({"date_closed": when})
+        for activity in Activity.search(
+            [("id", ">", last_activity), ("res_model", "=", "logistics.retention.case")]
+        ):
+            template = activity.activity_plan_id.template_ids.filtered(
+                lambda t, a=activity: t.summary == a.summary
+            )[:1]
+            activity.date_deadline = (
+                template._get_date_deadline(when.date()) if template else when.date()
+            )
+
+    def _demo_retention(self, year):
+        """Key accounts get a manager and their care plan; of the retention
+        cases the year's regrades opened, the oldest still open is closed as
+        lost (the customer moved to a competitor), and old open cases of
+        customers that kept ordering were closed as retained by hand."""
+        ref = self.env.ref
+        company = self.env.company
+        key_accounts = self.env["res.partner"].search(
+            [
+                ("id", "in", [p.id for p in year.partners.values()]),
+                ("customer_tier_id", "=", ref("logistics_crm.customer_tier_a").id),
+            ]
+        )
+        key_accounts.key_account_manager_id = ref("base.user_admin")
+        self.env["logistics.customer.tier"]._cron_launch_care_plans()
+        Case = self.env["logistics.retention.case"]
+        open_cases = Case.search(
+            [("company_id", "=", company.id), ("state", "=", "open")],
+            order="date_open, id",
+        )
+        lost = open_cases.filtered(
+            lambda case: case.partner_id.customer_lifecycle in ("lost", "at_risk")
+        )[:1]
+        if lost:
+            lost.write(
+                {
+                    "churn_reason_id": ref("logistics_crm.churn_reason_competitor").id,
+                    "note": "<p>Moved its volume to a cheaper regional carrier.</p>",
+                }
+            )
+            lost.action_mark_lost()
+        # the account owners closed the older tier-down cases of customers
+        # still ordering every month: a tier that slipped, not a customer
+        # leaving
+        stale = (open_cases - lost).filtered(
+            lambda case: case.partner_id.customer_lifecycle == "active"
+        )[:-2]
+        stale.action_mark_retained()
 
     # ------------------------------------------------------------------
     # Customers and orders

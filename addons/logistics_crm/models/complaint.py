@@ -754,6 +754,7 @@ class LogisticsComplaint(models.Model):
             "views": [(False, "form")],
         }
 
+    @api.readonly
     def action_open_reported(self):
         """Open a complaint just reported from a delivery: the usual form for
         Logistics CRM users, who handle it, the facts and the chatter for the

@@ -23,6 +23,7 @@ class LogisticsComplaintDocumentMixin(models.AbstractModel):
     def _complaint_defaults(self):
         raise NotImplementedError
 
+    @api.readonly
     def action_view_complaints(self):
         self.ensure_one()
         return self.env["logistics.complaint"]._action_for(

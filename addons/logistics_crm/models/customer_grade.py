@@ -48,6 +48,22 @@ class LogisticsCustomerGrade(models.Model):
     payment_score = fields.Float(string="Payment Sub-score", digits=(5, 2))
     potential_score = fields.Float(string="Potential Sub-score", digits=(5, 2))
     complaint_score = fields.Float(string="Complaints Sub-score", digits=(5, 2))
+    customer_cost_to_serve = fields.Float(
+        string="Cost to Serve (window)",
+        help="Compensation credited through complaints (posted credit notes) "
+        "+ returns x cost per return + complaints x cost per complaint, over "
+        "the window.",
+    )
+    customer_net_margin = fields.Float(
+        string="Net Margin (window)", help="Margin - cost to serve, over the window."
+    )
+    customer_clv = fields.Float(
+        string="Customer Lifetime Value",
+        help="Annual net margin x the discounted expected lifetime: "
+        "(1 - (1 + r)^-T) / r, r the policy's discount rate, T = min(lifetime "
+        "cap, 1 / annual churn rate of the customer's tier).",
+    )
+    net_margin_score = fields.Float(string="Net Margin Sub-score", digits=(5, 2))
 
     _partner_company_uniq = models.Constraint(
         "UNIQUE(partner_id, company_id)",

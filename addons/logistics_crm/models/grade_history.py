@@ -49,6 +49,16 @@ class LogisticsGradeHistory(models.Model):
         string="Complaints per Order", readonly=True, aggregator="avg"
     )
     complaint_score = fields.Float(digits=(5, 2), readonly=True, aggregator="avg")
+    customer_cost_to_serve = fields.Float(
+        string="Cost to Serve", readonly=True, aggregator="sum"
+    )
+    customer_net_margin = fields.Float(
+        string="Net Margin", readonly=True, aggregator="sum"
+    )
+    customer_clv = fields.Float(
+        string="Customer Lifetime Value", readonly=True, aggregator="sum"
+    )
+    net_margin_score = fields.Float(digits=(5, 2), readonly=True, aggregator="avg")
 
     def _compute_tier_changed(self):
         for row in self:

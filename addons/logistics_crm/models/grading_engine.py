@@ -7,6 +7,7 @@ on the policy and, to keep its figures, fields on ``logistics.customer.grade``
 and ``logistics.grade.history``.
 """
 
+import json
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -24,6 +25,7 @@ CRITERIA = (
     "payment",
     "potential",
     "complaints",
+    "net_margin",
 )
 
 # Partner columns (company-dependent jsonb) a regrade writes, mapped to the
@@ -38,6 +40,7 @@ PARTNER_COLUMNS = {
     "customer_tier_lock_until": "lock_until",
     "customer_lifecycle": "lifecycle",
     "customer_rfm_segment": "rfm_segment",
+    "customer_score_trend": "score_trend",
 }
 
 # Partner columns that a manager's tier lock owns. A regrade writes them from
@@ -68,7 +71,8 @@ class LogisticsGradingEngine(models.AbstractModel):
         - ``value``: its SQL expression over one customer, evaluated on the
           aliases ``c`` (orders: revenue, margin, frequency, r1, r2,
           first_day, last_day, orders_all), ``p`` (the res_partner row),
-          ``i`` (posted invoices: invoiced, overdue) and ``k`` (complaints);
+          ``i`` (posted invoices: invoiced, overdue), ``k`` (complaints) and
+          ``s`` (cost to serve: compensation, returns);
         - ``scoring``: ``"ranked"`` (fractional rank among the company's
           customers, with ``direction`` ``"asc"`` when higher is better, else
           ``"desc"``) or ``"absolute"`` (``formula``, a function of the value's
@@ -76,7 +80,9 @@ class LogisticsGradingEngine(models.AbstractModel):
         - ``weight``: the policy field holding its weight;
         - ``value_field`` and ``score_field``: the fields of
           ``logistics.customer.grade`` and ``logistics.grade.history`` that
-          keep its value and sub-score (``value_field`` may be None).
+          keep its value and sub-score (``value_field`` may be None);
+        - ``figures`` (optional): more ``{field: result column}`` that the
+          grade and history keep with the criterion.
 
         Its label is the string of its ``score_field``.
         """
@@ -156,7 +162,55 @@ class LogisticsGradingEngine(models.AbstractModel):
                 "value_field": "complaint_ratio",
                 "score_field": "complaint_score",
             },
+            "net_margin": {
+                "value": SQL("c.margin - %s", self._cost_to_serve_sql(policy)),
+                "scoring": "ranked",
+                "direction": "asc",
+                "weight": "weight_net_margin",
+                "value_field": "customer_net_margin",
+                "score_field": "net_margin_score",
+                "figures": {
+                    "customer_cost_to_serve": "cost_to_serve",
+                    "customer_clv": "clv",
+                },
+            },
         }
+
+    @api.model
+    def _cost_to_serve_sql(self, policy):
+        """The cost to serve of one customer over the window, on the aliases
+        ``s`` (costs) and ``k`` (complaints) of ``_build_results``."""
+        return SQL(
+            "(COALESCE(s.compensation, 0) + COALESCE(s.returns, 0) * %s "
+            "+ COALESCE(k.complaints, 0) * %s)",
+            policy.cost_per_return,
+            policy.cost_per_complaint,
+        )
+
+    @api.model
+    def _clv_sql(self, policy, today, tier, net_margin):
+        """The customer lifetime value: the annual net margin times the
+        expected lifetime T (years) discounted at the policy's rate r,
+        (1 - (1 + r)^-T) / r; T = min(cap, 1 / annual churn rate of the
+        customer's tier), the cap when the tier did not churn."""
+        rates = self.env["logistics.retention.report"]._annual_churn_rates(
+            policy.company_id, today
+        )
+        rate = SQL(
+            "COALESCE((%s::jsonb ->> (%s)::text)::float8, 0)",
+            json.dumps({str(tier_id): value for tier_id, value in rates.items()}),
+            tier,
+        )
+        cap = float(policy.clv_max_years)
+        years = SQL(
+            "(CASE WHEN %(rate)s > 0 THEN LEAST(%(cap)s, 1.0 / %(rate)s) "
+            "ELSE %(cap)s END)",
+            rate=rate,
+            cap=cap,
+        )
+        r = policy.clv_discount_rate / 100.0
+        factor = SQL("(1.0 - power(%s, -%s)) / %s", 1.0 + r, years, r) if r else years
+        return SQL("%s * 365.0 / %s * %s", net_margin, policy.window_days, factor)
 
     @api.model
     def _sub_score_sql(self, criterion, spec):
@@ -275,6 +329,29 @@ WITH orders AS (
        AND c.date_reported::date BETWEEN %(start)s AND %(today)s
        AND NOT COALESCE(s.is_cancelled, FALSE)
      GROUP BY c.commercial_partner_id
+), costs AS (
+    SELECT partner_id, sum(compensation) AS compensation, sum(returns) AS returns
+      FROM (
+        SELECT c.commercial_partner_id AS partner_id,
+               -m.amount_untaxed_signed AS compensation, 0 AS returns
+          FROM logistics_complaint c
+          JOIN account_move m ON m.id = c.credit_note_id
+         WHERE c.company_id = %(cid)s
+           AND m.move_type = 'out_refund'
+           AND m.state = 'posted'
+           AND m.invoice_date BETWEEN %(start)s AND %(today)s
+        UNION ALL
+        SELECT dp.commercial_partner_id, 0, 1
+          FROM stock_picking r
+          JOIN stock_picking d ON d.id = r.return_id
+          JOIN stock_picking_type dt ON dt.id = d.picking_type_id
+          JOIN res_partner dp ON dp.id = d.partner_id
+         WHERE r.company_id = %(cid)s
+           AND r.state = 'done'
+           AND dt.code = 'outgoing'
+           AND r.date_done::date BETWEEN %(start)s AND %(today)s
+      ) cost
+     GROUP BY partner_id
 ), criteria AS (
     SELECT c.partner_id, c.first_day, c.last_day, c.orders_all, c.median_gap,
            c.recent_gap,
@@ -283,11 +360,16 @@ WITH orders AS (
            %(lock_until)s AS was_lock_until,
            %(lock_reason)s AS was_lock_reason,
            %(prev_tier)s AS previous_tier_id,
-           %(prev_score)s AS previous_score
+           %(prev_score)s AS previous_score,
+           %(prev_lifecycle)s AS previous_lifecycle,
+           %(prev_trend)s AS previous_trend,
+           %(cost)s AS cost_to_serve,
+           c.margin - %(cost)s AS net_margin
       FROM per_customer c
       JOIN res_partner p ON p.id = c.partner_id
       LEFT JOIN invoices i ON i.partner_id = c.partner_id
       LEFT JOIN complaints k ON k.partner_id = c.partner_id
+      LEFT JOIN costs s ON s.partner_id = c.partner_id
 ), scored AS (
     SELECT *, %(sub_scores)s
       FROM criteria
@@ -341,6 +423,9 @@ SELECT g.*,
                 lock_reason=jsonb_value("customer_tier_lock_reason", "text"),
                 prev_tier=jsonb_value("customer_tier_id", "int"),
                 prev_score=jsonb_value("customer_score", "numeric"),
+                prev_lifecycle=jsonb_value("customer_lifecycle", "varchar"),
+                prev_trend=jsonb_value("customer_score_trend", "varchar"),
+                cost=self._cost_to_serve_sql(policy),
                 sub_scores=sub_scores,
                 weighted=weighted,
                 wsum=wsum,
@@ -360,12 +445,22 @@ ALTER TABLE %(table)s
     ADD COLUMN lock_until date,
     ADD COLUMN rfm varchar,
     ADD COLUMN rfm_segment varchar,
+    ADD COLUMN score_trend varchar,
+    ADD COLUMN clv double precision,
     ADD PRIMARY KEY (partner_id);
 UPDATE %(table)s SET
     tier_id = CASE WHEN locked THEN previous_tier_id ELSE computed_tier_id END,
     lock_reason = CASE WHEN locked THEN was_lock_reason END,
     lock_until = CASE WHEN locked THEN was_lock_until END,
     rfm = concat_ws('-', rfm_r, rfm_f, rfm_m),
+    clv = %(clv)s,
+    score_trend = CASE
+        WHEN previous_score IS NULL THEN NULL
+        WHEN score = previous_score THEN previous_trend
+        WHEN score - previous_score > %(tolerance)s THEN 'up'
+        WHEN previous_score - score > %(tolerance)s THEN 'down'
+        ELSE 'flat'
+    END,
     rfm_segment = CASE
         WHEN rfm_r >= 4 AND rfm_f >= 4 AND rfm_m >= 4 THEN 'champions'
         WHEN rfm_r <= 2 AND rfm_f >= 4 AND rfm_m >= 4 THEN 'cannot_lose'
@@ -380,6 +475,16 @@ UPDATE %(table)s SET
     END
 """,
                 table=SQL.identifier(RESULT_TABLE),
+                tolerance=policy.score_trend_tolerance,
+                clv=self._clv_sql(
+                    policy,
+                    today,
+                    SQL(
+                        "CASE WHEN locked THEN previous_tier_id "
+                        "ELSE computed_tier_id END"
+                    ),
+                    SQL("net_margin"),
+                ),
             )
         )
         return criteria
@@ -395,6 +500,11 @@ UPDATE %(table)s SET
                 pairs.append((spec["value_field"], f"v_{criterion}"))
             if spec["score_field"] in model._fields:
                 pairs.append((spec["score_field"], f"s_{criterion}"))
+            pairs.extend(
+                (fname, column)
+                for fname, column in spec.get("figures", {}).items()
+                if fname in model._fields
+            )
         return pairs
 
     @api.model
@@ -544,6 +654,11 @@ UPDATE res_partner p
             )
         )
 
+        # 4. retention: cases of the events against the previous grade
+        self.env["logistics.retention.rule"]._regrade_events(
+            policy, RESULT_TABLE, first_id, last_id, now
+        )
+
     @api.model
     def _log_tier_changes(self, policy, changes):
         tier_ids = {tier_id for row in changes for tier_id in row[1:3] if tier_id}
@@ -575,3 +690,4 @@ UPDATE res_partner p
         self.env["res.partner"].invalidate_model()
         self.env["logistics.customer.grade"].invalidate_model()
         self.env["logistics.grade.history"].invalidate_model()
+        self.env["logistics.retention.case"].invalidate_model()

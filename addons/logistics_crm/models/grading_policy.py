@@ -55,7 +55,42 @@ class LogisticsGradingPolicy(models.Model):
         help="The complaints sub-score is 100 x (1 - complaints per order / this "
         "ratio): no complaint scores 100, this ratio or worse scores 0.",
     )
+    weight_net_margin = fields.Float(
+        string="Net margin weight",
+        default=0.0,
+        help="Margin less the cost to serve over the window; more is better.",
+    )
     weight_total = fields.Float(compute="_compute_weight_total")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    cost_per_complaint = fields.Monetary(
+        default=0.0,
+        help="Handling cost of one complaint, added to the cost to serve of "
+        "the customer for each complaint reported in the window.",
+    )
+    cost_per_return = fields.Monetary(
+        default=0.0,
+        help="Handling cost of one return, added to the cost to serve of the "
+        "customer for each return of its deliveries received in the window.",
+    )
+    clv_discount_rate = fields.Float(
+        string="CLV discount rate (%/year)",
+        default=10.0,
+        help="Annual rate at which the future net margins of the customer "
+        "lifetime value are discounted.",
+    )
+    clv_max_years = fields.Float(
+        string="CLV lifetime cap (years)",
+        default=5.0,
+        help="The expected lifetime is 1 / the annual churn rate of the "
+        "customer's tier, at most this many years (and this many years when "
+        "the tier has not churned).",
+    )
+    score_trend_tolerance = fields.Float(
+        string="Score trend tolerance (points)",
+        default=2.0,
+        help="A score that moved by this much or less since the previous grade "
+        "shows as flat; more shows as up or down.",
+    )
     lifecycle_new_days = fields.Integer(
         string="New customer (days)",
         default=90,
@@ -111,6 +146,11 @@ class LogisticsGradingPolicy(models.Model):
         "lifecycle_at_risk_factor",
         "lifecycle_single_order_days",
         "complaint_ratio_zero",
+        "score_trend_tolerance",
+        "cost_per_complaint",
+        "cost_per_return",
+        "clv_discount_rate",
+        "clv_max_years",
         *(f"weight_{c}" for c in CRITERIA),
     )
     def _check_values(self):
@@ -140,6 +180,23 @@ class LogisticsGradingPolicy(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The complaints per order that score 0 must be positive."
+                    )
+                )
+            if policy.score_trend_tolerance < 0:
+                raise ValidationError(
+                    self.env._("The score trend tolerance cannot be negative.")
+                )
+            if min(policy.cost_per_complaint, policy.cost_per_return) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The costs per complaint and per return cannot be negative."
+                    )
+                )
+            if policy.clv_discount_rate < 0 or policy.clv_max_years <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The CLV discount rate cannot be negative and the CLV "
+                        "lifetime cap must be positive."
                     )
                 )
             if policy.window_days < 2:
@@ -361,6 +418,8 @@ class LogisticsGradingPolicy(models.Model):
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(RESULT_TABLE)))
         self.write({"last_run": now, "last_run_count": total})
         self.env["logistics.grading.engine"]._invalidate()
+        # the KPI trigger of the retention rules, checked daily and here
+        self.env["logistics.retention.rule"]._check_kpi(self.company_id, today)
         _logger.info(
             "Graded %s customers of company %s", total, self.company_id.display_name
         )

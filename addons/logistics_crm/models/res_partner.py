@@ -119,6 +119,23 @@ class ResPartner(models.Model):
         readonly=True,
         groups=GRADING_GROUP,
     )
+    customer_score_trend = fields.Selection(
+        [("up", "Up"), ("flat", "Flat"), ("down", "Down")],
+        string="Score Trend",
+        company_dependent=True,
+        readonly=True,
+        groups=GRADING_GROUP,
+        help="The score against the previous grade that changed it: up or down "
+        "by more than the grading policy's tolerance, else flat.",
+    )
+    retention_case_ids = fields.One2many(
+        "logistics.retention.case", "partner_id", groups=GRADING_GROUP
+    )
+    retention_case_open_count = fields.Integer(
+        string="Open Retention Cases",
+        compute="_compute_retention_case_open_count",
+        groups=GRADING_GROUP,
+    )
     customer_rfm_segment = fields.Selection(
         RFM_SEGMENTS,
         string="RFM Segment",
@@ -223,6 +240,26 @@ class ResPartner(models.Model):
         compute_sudo=False,
         groups=GRADING_GROUP,
     )
+    customer_cost_to_serve = fields.Float(
+        related="customer_grade_id.customer_cost_to_serve",
+        compute_sudo=False,
+        groups=GRADING_GROUP,
+    )
+    customer_net_margin = fields.Float(
+        related="customer_grade_id.customer_net_margin",
+        compute_sudo=False,
+        groups=GRADING_GROUP,
+    )
+    customer_net_margin_score = fields.Float(
+        related="customer_grade_id.net_margin_score",
+        compute_sudo=False,
+        groups=GRADING_GROUP,
+    )
+    customer_clv = fields.Float(
+        related="customer_grade_id.customer_clv",
+        compute_sudo=False,
+        groups=GRADING_GROUP,
+    )
     complaint_count = fields.Integer(
         string="Complaints",
         compute="_compute_complaint_stats",
@@ -297,6 +334,9 @@ class ResPartner(models.Model):
         compute="_compute_customer_grading_policy_id", groups=GRADING_GROUP
     )
     customer_weight_complaints = fields.Float(
+        compute="_compute_customer_grading_policy_id", groups=GRADING_GROUP
+    )
+    customer_weight_net_margin = fields.Float(
         compute="_compute_customer_grading_policy_id", groups=GRADING_GROUP
     )
 
@@ -498,6 +538,7 @@ class ResPartner(models.Model):
             clean_context(self.env.context)
         )
 
+    @api.readonly
     def action_view_scorecard(self):
         """Open the customer's KPI scorecard (Logistics CRM users)."""
         self.ensure_one()
@@ -525,6 +566,7 @@ class ResPartner(models.Model):
         # they rewrite are the engine's, whatever the user's sales rights
         return statuses.sudo()._recompute_deadlines()
 
+    @api.readonly
     def action_view_complaints(self):
         """Open the customer's complaints (Logistics CRM users)."""
         self.ensure_one()
@@ -555,6 +597,46 @@ class ResPartner(models.Model):
         ``company``, when still an active internal user of that company."""
         customer = self[:1].sudo().with_company(company).commercial_partner_id
         return company._logistics_handler(customer.key_account_manager_id)
+
+    @api.depends_context("company")
+    def _compute_retention_case_open_count(self):
+        groups = self.env["logistics.retention.case"]._read_group(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "=", "open"),
+            ],
+            ["partner_id"],
+            ["__count"],
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.retention_case_open_count = counts.get(
+                partner.commercial_partner_id.id, 0
+            )
+
+    @api.readonly
+    def action_view_retention_cases(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "logistics_crm.logistics_retention_case_action"
+        )
+        customer = self.commercial_partner_id
+        action["domain"] = [("partner_id", "=", customer.id)]
+        action["context"] = {"default_partner_id": customer.id}
+        return action
+
+    def _logistics_owner(self, company):
+        """Who owns the account of the commercial partner of ``self`` in
+        ``company``: its key-account manager, else its salesperson, else the
+        company's default handler (never nobody)."""
+        customer = self[:1].sudo().with_company(company).commercial_partner_id
+        return (
+            company._logistics_handler(
+                customer.key_account_manager_id, customer.user_id
+            )
+            or company._logistics_default_handler()
+        )
 
     @api.constrains(*LOCK_FIELDS)
     def _check_customer_tier_lock(self):
@@ -705,6 +787,7 @@ class ResPartner(models.Model):
         env = self.with_context(allowed_company_ids=companies.ids).env
         return policies.with_env(env).action_compute_grades()
 
+    @api.readonly
     def action_view_grade_history(self):
         """Open the customer's grade history (Logistics CRM users)."""
         self.ensure_one()

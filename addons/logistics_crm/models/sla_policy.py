@@ -68,6 +68,14 @@ class LogisticsSlaPolicy(models.Model):
     target_ids = fields.One2many(
         "logistics.sla.target", "policy_id", string="Complaint Targets", copy=True
     )
+    escalation_ids = fields.One2many(
+        "logistics.sla.escalation",
+        "policy_id",
+        string="Escalation Ladder",
+        copy=True,
+        help="Levels fired once each on a late delivery or complaint still open, "
+        "when the working hours past its deadline reach the level's hours.",
+    )
     description = fields.Text(translate=True)
     status_count = fields.Integer(compute="_compute_status_count")
 
@@ -294,6 +302,7 @@ SELECT DISTINCT ON (t.company_id, t.partner_id)
             self.env["logistics.sla.target"],
         )
 
+    @api.readonly
     def action_view_statuses(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

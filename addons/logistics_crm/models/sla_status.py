@@ -398,7 +398,8 @@ class LogisticsSlaStatus(models.Model):
 
     @api.model
     def _cron_check_deadlines(self, batch_size=1000):
-        """Warn before and escalate after the deadlines, once each."""
+        """Warn before and escalate after the deadlines, once each, then climb
+        the policies' escalation ladders (``logistics.sla.escalation``)."""
         now = fields.Datetime.now()
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         self.env.flush_all()
@@ -440,7 +441,10 @@ SELECT s.id FROM logistics_sla_status s
                     len(batch), remaining=total - done
                 ):
                     return done
-        return total
+        # after the breaches: a status failed just now may be due for levels
+        return total + self.env["logistics.sla.escalation"].sudo()._cron_climb(
+            now, batch_size=batch_size
+        )
 
     def _escalate(self, event, now):
         self._claim(event)._escalate_claimed(event, now)

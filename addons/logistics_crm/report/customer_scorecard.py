@@ -41,6 +41,8 @@ COUNTS = (
 
 class LogisticsCustomerScorecard(models.Model):
     _name = "logistics.customer.scorecard"
+    _inherit = ["logistics.ratio.report"]
+    _ratio_rates = RATES
     _description = "Customer KPI Scorecard"
     _auto = False
     _rec_name = "date"
@@ -131,24 +133,6 @@ class LogisticsCustomerScorecard(models.Model):
         # changed earlier in this transaction
         self.env["logistics.customer.scorecard.fact"]._refresh_pending()
         return super()._search(domain, *args, **kwargs)
-
-    @api.model
-    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
-        # JIT compilation costs more than it saves on these grouped reads
-        self.env.cr.execute(SQL("SET LOCAL jit = off"))
-        return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
-
-    def _read_group_select(self, aggregate_spec, query):
-        fname, __, func = aggregate_spec.partition(":")
-        if fname in RATES and func != "count":
-            num, den, factor = RATES[fname]
-            return SQL(
-                "%s * SUM(%s) / NULLIF(SUM(%s), 0)",
-                factor,
-                self._field_to_sql(self._table, num, query),
-                self._field_to_sql(self._table, den, query),
-            )
-        return super()._read_group_select(aggregate_spec, query)
 
     def _tier_sql(self, partner_alias, company_column):
         # the company-dependent tier, read as the ORM stores it

@@ -11,12 +11,13 @@ from . import test_complaint_owner
 from . import test_complaint_screens
 from . import test_complaint_warehouse
 from . import test_sla
+from . import test_sla_escalation
 from . import test_delivery_sla_ui
 from . import test_demo
 from . import test_security_complaint
 from . import test_scorecard_outputs
 from . import test_scorecard_print
-from . import test_dashboard_settings
+from . import test_complaint_settings
 from . import test_scorecard
 from . import test_scorecard_facts
 from . import test_scorecard_portal
@@ -28,3 +29,9 @@ from . import test_security_reports
 from . import test_security_partner
 from . import test_public_methods
 from . import test_customer_screens
+from . import test_care_plan
+from . import test_retention
+from . import test_retention_report
+from . import test_clv
+from . import test_retention_tour
+from . import test_readonly_routes

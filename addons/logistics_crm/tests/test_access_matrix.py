@@ -37,17 +37,23 @@ MATRIX = {
     "logistics.complaint.cause": ("r", "r", "rcwu", "", "", ""),
     "logistics.sla.policy": ("r", "r", "rcwu", "", "", ""),
     "logistics.sla.target": ("r", "r", "rcwu", "", "", ""),
+    "logistics.sla.escalation": ("r", "r", "rcwu", "", "", ""),
     "logistics.sla.status": ("", "r", "rwu", "", "", ""),
     "logistics.customer.scorecard": ("", "r", "r", "r", "", ""),
     # the scorecard's monthly facts are written by the engine only
     "logistics.customer.scorecard.fact": ("", "r", "r", "", "", ""),
-    # the sample wizards are the manager's: other users create their own only
-    "logistics.crm.dashboard": ("", "c", "rcw", "", "", ""),
+    # churn analysis: read by the scorecard's users, computed from the orders
+    "logistics.retention.report": ("", "r", "r", "", "", ""),
+    # the sample export is the manager's: other users create their own only
     "logistics.scorecard.export": ("", "c", "rcwu", "", "", ""),
     # the sample lock and potential wizards are the manager's, in company 1:
     # administrators lock tiers, users set potentials, each in his own wizard
     "logistics.tier.lock.wizard": ("", "", "rcw", "", "", ""),
     "logistics.customer.potential.wizard": ("", "c", "rcw", "", "", ""),
+    # retention: users work the cases, managers set the rules and reasons
+    "logistics.churn.reason": ("r", "r", "rcwu", "", "", ""),
+    "logistics.retention.rule": ("", "r", "rcwu", "", "", ""),
+    "logistics.retention.case": ("", "rcw", "rcwu", "", "", ""),
 }
 
 # The buttons: which roles may use them (everyone else gets an AccessError or
@@ -209,6 +215,13 @@ class AccessMatrixCase(LogisticsCrmCase):
             ],
             limit=1,
         )
+        cls.retention_row = cls.env["logistics.retention.report"].search(
+            [
+                ("partner_id", "=", cls.customer["a"].id),
+                ("company_id", "=", cls.company.id),
+            ],
+            limit=1,
+        )
         # a policy no document uses yet, so that it can be deleted
         cls.spare_sla_policy = cls.env["logistics.sla.policy"].create(
             {
@@ -218,10 +231,10 @@ class AccessMatrixCase(LogisticsCrmCase):
                 "target_ids": [
                     Command.create({"response_hours": 8, "resolution_hours": 24})
                 ],
+                "escalation_ids": [Command.create({"hours_after": 8})],
             }
         )
         manager_env = cls.env(user=cls.users["manager"])
-        cls.dashboard = manager_env["logistics.crm.dashboard"].create({})
         cls.lock_wizard = manager_env["logistics.tier.lock.wizard"].create(
             {
                 "partner_id": cls.customer["a"].id,
@@ -234,6 +247,19 @@ class AccessMatrixCase(LogisticsCrmCase):
         ].create({"partner_id": cls.customer["a"].id, "potential": "high"})
         cls.export = manager_env["logistics.scorecard.export"].create(
             {"partner_ids": [Command.set(cls.customer["a"].ids)]}
+        )
+        cls.churn_reason = cls.env["logistics.churn.reason"].create(
+            {"name": "Matrix reason", "company_id": cls.company.id}
+        )
+        cls.retention_rule = cls.env["logistics.retention.rule"].create(
+            {"name": "Matrix rule", "trigger": "lost", "company_id": cls.company.id}
+        )
+        cls.retention_case = cls.env["logistics.retention.case"].create(
+            {
+                "partner_id": cls.customer["a"].id,
+                "company_id": cls.company.id,
+                "rule_id": cls.retention_rule.id,
+            }
         )
 
     def _as(self, role):
@@ -343,6 +369,12 @@ class TestAccessMatrix(AccessMatrixCase):
                 },
                 {"response_hours": 3.0},
             ),
+            "logistics.sla.escalation": (
+                self.spare_sla_policy.escalation_ids,
+                "hours_after",
+                lambda: {"policy_id": self.sla_policy.id, "hours_after": 4},
+                {"hours_after": 16.0},
+            ),
             "logistics.sla.status": (
                 self.status,
                 "state",
@@ -373,11 +405,11 @@ class TestAccessMatrix(AccessMatrixCase):
                 },
                 {"order_count": 9},
             ),
-            "logistics.crm.dashboard": (
-                self.dashboard,
-                "company_id",
-                lambda: {"company_id": company},
-                {"company_id": company},
+            "logistics.retention.report": (
+                self.retention_row,
+                "new_count",
+                lambda: {"partner_id": self.customer["a"].id, "new_count": 1},
+                {"new_count": 9},
             ),
             "logistics.scorecard.export": (
                 self.export,
@@ -409,6 +441,24 @@ class TestAccessMatrix(AccessMatrixCase):
                     "potential": "low",
                 },
                 {"potential": "medium"},
+            ),
+            "logistics.churn.reason": (
+                self.churn_reason,
+                "name",
+                lambda: {"name": "New reason", "company_id": company},
+                {"name": "Renamed"},
+            ),
+            "logistics.retention.rule": (
+                self.retention_rule,
+                "trigger",
+                lambda: {"name": "New rule", "trigger": "lost", "company_id": company},
+                {"name": "Renamed"},
+            ),
+            "logistics.retention.case": (
+                self.retention_case,
+                "state",
+                lambda: {"partner_id": self.customer["b"].id, "company_id": company},
+                {"note": "Called them"},
             ),
         }
 

@@ -80,6 +80,36 @@ class TestDemo(TransactionCase):
         self.assertTrue(key_accounts, "key-account deliveries are due today")
         self.assertEqual(set(key_accounts.mapped("priority")), {"1"})
 
+    def test_key_accounts_are_cared_for_and_retention_cases_told(self):
+        tier_a = self.env.ref("logistics_crm.customer_tier_a")
+        key_accounts = self.customers.filtered(lambda p: p.customer_tier_id == tier_a)
+        self.assertTrue(key_accounts)
+        self.assertEqual(
+            key_accounts.key_account_manager_id, self.env.ref("base.user_admin")
+        )
+        care = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", key_accounts.ids),
+                ("activity_plan_id", "=", tier_a.care_plan_id.id),
+            ]
+        )
+        self.assertEqual(set(care.mapped("res_id")), set(key_accounts.ids))
+        Case = self.env["logistics.retention.case"]
+        open_cases = Case.search([("state", "=", "open")])
+        self.assertGreaterEqual(len(open_cases), 2)
+        self.assertTrue(
+            open_cases.activity_ids, "open cases have their plan's activities"
+        )
+        self.assertTrue(Case.search([("state", "=", "retained")]))
+        lost = Case.search([("state", "=", "lost")])
+        self.assertEqual(len(lost), 1)
+        self.assertEqual(
+            lost.churn_reason_id, self.env.ref("logistics_crm.churn_reason_competitor")
+        )
+        # opened through the year, by the monthly regrades
+        self.assertGreater(len(set(Case.search([]).mapped("date_open"))), 3)
+
     def test_sla_late_filter_shows_late_deliveries(self):
         late = self.env["stock.picking"].search(self.filters["filter_sla_late"])
         self.assertGreaterEqual(len(late), 2, "a few deliveries are late")

@@ -429,6 +429,9 @@ class TestGradingScale(LogisticsCrmCase):
         return self.env.cr.sql_log_count - before
 
     def test_query_count_does_not_grow_with_customers(self):
+        # the second regrade moves the first customers' grades: the retention
+        # rules' cases are counted in test_retention.py
+        self.env["logistics.retention.rule"].search([]).action_archive()
         small = self._count_grading_queries([self._customer(f"S{i}") for i in range(3)])
         self.env["res.partner"].search([]).invalidate_recordset()
         large = self._count_grading_queries(

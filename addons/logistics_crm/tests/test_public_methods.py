@@ -33,6 +33,13 @@ PUBLIC_METHODS = {
     ("logistics.complaint.document.mixin", "action_view_complaints"): READ,
     ("logistics.customer.potential.wizard", "action_apply"): OWNER,
     ("logistics.customer.tier", "action_view_customers"): READ,
+    ("logistics.retention.case", "action_mark_lost"): EDITOR,
+    ("logistics.retention.case", "action_mark_retained"): EDITOR,
+    ("logistics.retention.case", "action_open_customer"): READ,
+    ("logistics.retention.case", "action_reopen"): EDITOR,
+    ("logistics.retention.case", "create"): ODOO,
+    ("logistics.retention.case", "write"): ODOO,
+    ("logistics.retention.rule", "action_view_cases"): READ,
     ("logistics.grading.policy", "action_compute_grades"): MANAGER,
     ("logistics.scorecard.export", "action_export_xlsx"): OWNER,
     ("logistics.scorecard.export", "action_print_pdf"): OWNER,
@@ -47,6 +54,7 @@ PUBLIC_METHODS = {
     ("res.partner", "action_recompute_sla_deadlines"): MANAGER,
     ("res.partner", "action_view_complaints"): USER,
     ("res.partner", "action_view_grade_history"): USER,
+    ("res.partner", "action_view_retention_cases"): READ,
     ("rating.rating", "create"): ODOO,
     ("rating.rating", "write"): ODOO,
     ("res.partner", "action_view_scorecard"): USER,
@@ -160,8 +168,12 @@ class TestPublicMethods(HttpCase, LogisticsCrmCase):
         cls.export = manager_env["logistics.scorecard.export"].create(
             {"partner_ids": [Command.set(cls.customer.ids)]}
         )
+        cls.retention_case = cls.env["logistics.retention.case"].create(
+            {"partner_id": cls.customer.id}
+        )
         cls.records = {
             "logistics.complaint": cls.complaint,
+            "logistics.retention.case": cls.retention_case,
             "logistics.customer.potential.wizard": cls.potential_wizard,
             "logistics.grading.policy": cls.policy,
             "logistics.scorecard.export": cls.export,
@@ -209,6 +221,7 @@ class TestPublicMethods(HttpCase, LogisticsCrmCase):
         self.assertFalse(self.complaint.credit_note_id)
         self.assertFalse(self.customer.customer_tier_locked)
         self.assertFalse(self.customer.customer_potential)
+        self.assertEqual(self.retention_case.state, "open")
         self.assertEqual(
             self.env["logistics.complaint"].search_count(
                 [("picking_id", "=", self.delivery.id)]

@@ -290,21 +290,3 @@ class TestScorecardScreens(ScorecardCase):
         action = self.a.action_view_scorecard()
         rows = self.Scorecard.search(action["domain"])
         self.assertEqual(rows.partner_id, self.a)
-
-    def test_dashboard(self):
-        self._set_weights(revenue=1)
-        self._grade()
-        with freeze_time(day(11, 20)):
-            dashboard = self.env["logistics.crm.dashboard"].create({})
-            tiers = dashboard._tier_rows()
-            worst = dashboard._worst_on_time_rows()
-        self.assertAlmostEqual(tiers[-1]["cumulative"], 100.0)
-        revenue_by_tier = {row["tier"]: row["revenue"] for row in tiers}
-        self.assertEqual(sum(revenue_by_tier.values()), 400.0)
-        self.assertEqual(worst[0]["partner"], self.a)
-        self.assertAlmostEqual(worst[0]["on_time"], 200 / 3)
-        self.assertIn("Alpha Freight", dashboard.worst_on_time_html)
-        action = self.env["logistics.crm.dashboard"]._action_open()
-        self.assertEqual(action["res_model"], "logistics.crm.dashboard")
-        # the breadcrumb names the screen, not the record
-        self.assertEqual(dashboard.display_name, "Dashboard")

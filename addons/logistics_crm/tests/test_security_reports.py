@@ -1,4 +1,4 @@
-"""Scorecards, grade history, exports and the dashboard show each user what
+"""Scorecards, grade history, and exports show each user what
 Odoo's own roles allow: a salesperson limited to his own documents sees his
 customers only, a wizard is its user's own, the Excel file holds no formula,
 the background queue survives a failing export and a period is capped."""
@@ -6,7 +6,6 @@ the background queue survives a failing export and a period is capped."""
 import inspect
 import io
 import json
-from datetime import timedelta
 from urllib.parse import quote
 
 from openpyxl import load_workbook
@@ -24,7 +23,6 @@ REPORT_URL = "/report/pdf/logistics_crm.report_customer_scorecard/"
 SCORECARD = "logistics.customer.scorecard"
 HISTORY = "logistics.grade.history"
 EXPORT = "logistics.scorecard.export"
-DASHBOARD = "logistics.crm.dashboard"
 REPORT = "report.logistics_crm.report_customer_scorecard"
 
 
@@ -166,34 +164,6 @@ class TestSalespersonRules(SalespeopleCase):
         names = _customer_names(_workbook(wizard.attachment_id))
         self.assertIn("Mine Freight", names)
         self.assertNotIn("Theirs Freight", names)
-
-    def test_dashboard_shows_his_customers_only(self):
-        now = fields.Datetime.now()
-        for customer in self.customers:
-            customer.with_company(self.company).customer_lifecycle = "at_risk"
-            self.env[HISTORY].create(
-                {
-                    "partner_id": customer.id,
-                    "company_id": self.company.id,
-                    "date": now + timedelta(hours=1),
-                    "score": 20.0,
-                    "previous_score": 60.0,
-                }
-            )
-        revenue = {}
-        for user in (self.own_a, self.sale_manager):
-            dashboard = self.env[DASHBOARD].with_user(user).create({})
-            at_risk = {row["partner"] for row in dashboard._at_risk_rows(self.company)}
-            revenue[user] = sum(row["revenue"] for row in dashboard._tier_rows())
-            if user == self.own_a:
-                self.assertEqual(
-                    at_risk & set(self.customers), {self.mine, self.unassigned}
-                )
-                self.assertNotIn("Theirs Freight", dashboard.at_risk_html)
-            else:
-                self.assertLessEqual(set(self.customers), at_risk)
-                self.assertIn("Theirs Freight", dashboard.at_risk_html)
-        self.assertEqual(revenue[self.sale_manager] - revenue[self.own_a], 900.0)
 
 
 @tagged("post_install", "-at_install")
@@ -343,7 +313,7 @@ class TestExcelFormulaInjection(LogisticsCrmCase):
 
 @tagged("post_install", "-at_install")
 class TestWizardOwnership(HttpCase, LogisticsCrmCase):
-    """An export or a dashboard is its user's own: a colleague of the same
+    """An export is its user's own: a colleague of the same
     company neither reads, changes nor uses it, nor downloads its file."""
 
     @classmethod
@@ -364,7 +334,6 @@ class TestWizardOwnership(HttpCase, LogisticsCrmCase):
             .create({"partner_ids": [Command.set(customer.ids)]})
         )
         cls.url = cls.export.action_export_xlsx()["url"]
-        cls.dashboard = cls.env[DASHBOARD].with_user(cls.owner).create({})
 
     def _rpc(self, model, method, *args, **kwargs):
         return self.make_jsonrpc_request(
@@ -376,7 +345,6 @@ class TestWizardOwnership(HttpCase, LogisticsCrmCase):
         self.authenticate(self.colleague.login, self.colleague.login)
         for model, record, fname, values in (
             (EXPORT, self.export, "attachment_id", {"date_to": "2025-01-31"}),
-            (DASHBOARD, self.dashboard, "tier_html", {"company_id": self.company.id}),
         ):
             self.assertFalse(self._rpc(model, "search", [("id", "=", record.id)]))
             for method, args in (
@@ -397,15 +365,12 @@ class TestWizardOwnership(HttpCase, LogisticsCrmCase):
         response = self.url_open(self.url)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.content[:2], b"PK")
-        [row] = self._rpc(DASHBOARD, "read", [self.dashboard.id], ["company_id"])
-        self.assertEqual(row["company_id"][0], self.company.id)
 
     def test_public_methods_are_the_audited_ones(self):
         """Any public method is callable over RPC by whoever reads the record:
         the README lists these, with who may call them."""
         audited = {
             EXPORT: {"action_export_xlsx", "action_print_pdf"},
-            DASHBOARD: set(),
             SCORECARD: set(),
             HISTORY: set(),
             "logistics.grading.policy": {"action_compute_grades"},

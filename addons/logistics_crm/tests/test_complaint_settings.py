@@ -1,75 +1,12 @@
-"""The dashboard's money and links, and the complaint address in Settings."""
-
-from datetime import timedelta
+"""The complaint address in Settings."""
 
 from lxml import html
 
-from odoo import Command, fields
-from odoo.tests import Form, new_test_user, tagged
+from odoo import Command
+from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import LogisticsCrmCase
-
-
-@tagged("post_install", "-at_install")
-class TestDashboardScreen(LogisticsCrmCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.user = new_test_user(
-            cls.env, "dash_user", groups="logistics_crm.logistics_crm_group_user"
-        )
-        cls.falling = cls._customer("Falling Freight")
-        cls.late = cls._customer("Late Parcels")
-        cls._orders([(cls.falling, 1234.5, 5)])
-        [order] = cls._orders([(cls.late, 10, 5)])
-        order.write(
-            {
-                "sla_reached_on": fields.Datetime.now(),
-                "sla_on_time": False,
-                "sla_in_full": True,
-                "sla_otif": False,
-            }
-        )
-        cls._set_weights(revenue=1)
-        cls._grade()
-        cls.falling.with_company(cls.company).customer_lifecycle = "at_risk"
-        cls.env["logistics.grade.history"].create(
-            {
-                "partner_id": cls.falling.id,
-                "company_id": cls.company.id,
-                "date": fields.Datetime.now() + timedelta(hours=1),
-                "score": 20.0,
-                "previous_score": 60.0,
-            }
-        )
-        cls.env.flush_all()
-
-    def test_revenue_has_its_currency_and_customers_are_links(self):
-        dashboard = self.env["logistics.crm.dashboard"].with_user(self.user).create({})
-        symbol = self.company.currency_id.symbol
-        tiers = html.fromstring(dashboard.tier_html)
-        revenues = [
-            " ".join(row.xpath("./td")[2].text_content().split())
-            for row in tiers.xpath("//tbody/tr")
-        ]
-        self.assertTrue(revenues)
-        for revenue in revenues:
-            self.assertIn(symbol, revenue)
-            self.assertRegex(revenue, r"\d\.\d\d")
-        for fname, customer in (
-            ("at_risk_html", self.falling),
-            ("worst_on_time_html", self.late),
-        ):
-            [link] = html.fromstring(dashboard[fname]).xpath(
-                f"//a[normalize-space()='{customer.name}']"
-            )
-            self.assertEqual(
-                link.get("href"), f"/odoo/customers-by-tier/{customer.id}", fname
-            )
-            # every customer name is a link
-            for row in html.fromstring(dashboard[fname]).xpath("//tbody/tr"):
-                self.assertTrue(row.xpath("./td[1]/a[@href]"), fname)
 
 
 @tagged("post_install", "-at_install")
