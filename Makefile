@@ -47,7 +47,7 @@ test-odoo: ## Odoo's sale/stock/sale_stock/sale_margin/portal tests with the add
 test-lifecycle: ## install on a database with sales data, upgrade, uninstall, reinstall; check each step
 	@bash scripts/lifecycle.sh
 
-lint: ## ruff, pylint-odoo and OCA's module checks on addons/logistics_crm
+lint: ## ruff, pylint-odoo and OCA's module checks on every addon under addons/
 	@bash scripts/lint.sh
 
 .PHONY: bench bench-l
@@ -57,3 +57,14 @@ bench: ## benchmark at 1,000 and 10,000 customers: bench/results/bench-<date>.md
 
 bench-l: ## the benchmark at 100,000 customers / 2M orders, next to S (long)
 	@BENCH_SIZES="S L" bash scripts/bench.sh
+
+.PHONY: wheel test-wheel test-replica
+
+wheel: ## build dist/odoo_addon_<name>-19.0.*.whl for each addon under addons/ with a pyproject.toml (whool)
+	@bash scripts/wheel.sh
+
+test-wheel: ## build the wheels, pip install logistics_crm's into a fresh virtualenv, install and test it from there
+	@bash scripts/test_wheel.sh
+
+test-replica: ## Odoo with a streaming PostgreSQL standby: check the addon's reads go to the replica
+	@bash scripts/test_replica.sh

@@ -9,6 +9,10 @@
 #                 an existing PostgreSQL server to use; when none answers, a
 #                 throwaway cluster is started (see ensure_postgres)
 #   TMP_PG=1      always start a throwaway cluster, even if a server answers
+#   PG_REPLICATION=1  start the throwaway cluster ready to feed a streaming
+#                 standby (scripts/replica.sh)
+#   PG_SERVER_OPTS  extra server options for the throwaway cluster
+#                 ("-c log_statement=all")
 #   TOOLS_PYTHON  python used to create .venv-tools     (default python3)
 
 # Absolute path of the repository (parent of scripts/).
@@ -357,10 +361,20 @@ ensure_postgres() {
     on_exit rm -rf "$dir" # registered first, so it runs after the stop
     _pg_init "$dir/data"
     on_exit _pg_stop "$dir/data"
+    local opts=() extra=()
+    if [[ "${PG_REPLICATION:-0}" == 1 ]]; then
+        # a primary that a streaming standby can copy and follow
+        # (scripts/replica.sh); initdb's trust pg_hba.conf already lets
+        # local replication connections in
+        opts+=(-c wal_level=replica -c max_wal_senders=4 -c wal_keep_size=256MB)
+    fi
+    read -r -a extra <<<"${PG_SERVER_OPTS:-}"
     # nothing here needs to survive a crash: trade durability for speed
-    _pg_start "$dir/data" "$dir" -c fsync=off -c full_page_writes=off -c synchronous_commit=off
+    _pg_start "$dir/data" "$dir" -c fsync=off -c full_page_writes=off -c synchronous_commit=off \
+        "${opts[@]}" "${extra[@]}"
     _pg_use_cluster "$dir"
     PG_THROWAWAY=1
+    PG_DATADIR="$dir/data"
     log "throwaway PostgreSQL $("$PG_BINDIR/postgres" -V | awk '{print $3}') on 127.0.0.1:$PGPORT, socket in $dir"
 }
 
@@ -427,4 +441,52 @@ start_run() {
     t_start=$SECONDS
     [[ -f "$ADDON_DIR/__manifest__.py" ]] ||
         die "addon not found: $ADDON_DIR/__manifest__.py is missing"
+}
+
+# --- wheels ----------------------------------------------------------------
+BUILD_VENV="$REPO_ROOT/.venv-build"
+
+# build_venv: create/refresh .venv-build (whool, from
+# scripts/wheel-requirements.txt); re-installs only when that file changed.
+build_venv() {
+    local req="$REPO_ROOT/scripts/wheel-requirements.txt" stamp="$BUILD_VENV/.requirements.sha256"
+    local py=${BUILD_PYTHON:-python3} want piplog
+    command -v "$py" >/dev/null 2>&1 || die "$py not found (needed to create $BUILD_VENV; set BUILD_PYTHON)"
+    want="$( (sha256sum <"$req" && "$py" -c 'import sys; print(sys.version)') | sha256sum | cut -d' ' -f1)"
+    if [[ -x "$BUILD_VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+        return 0
+    fi
+    log "installing the wheel build backend into $BUILD_VENV"
+    rm -rf "$BUILD_VENV"
+    "$py" -m venv "$BUILD_VENV" || die "could not create $BUILD_VENV with $py -m venv"
+    piplog="$(mktemp)"
+    if ! "$BUILD_VENV/bin/python" -m pip install --disable-pip-version-check -r "$req" >"$piplog" 2>&1; then
+        cat "$piplog" >&2
+        rm -f "$piplog"
+        die "pip install -r scripts/wheel-requirements.txt failed"
+    fi
+    rm -f "$piplog"
+    printf '%s\n' "$want" >"$stamp"
+}
+
+# stage_addon SRC DEST: copy the addon directory SRC to DEST (named like the
+# addon: whool names the package after the directory) with the files git
+# tracks or would track (not the ignored ones); every file but Python caches
+# when SRC is not in a git checkout.
+stage_addon() {
+    local src=$1 dest=$2
+    rm -rf "$dest"
+    mkdir -p "$dest"
+    if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        (cd "$src" && git ls-files -z --cached --others --exclude-standard -- . |
+            while IFS= read -r -d '' f; do
+                # a file deleted but not yet staged is still listed
+                [[ -f "$f" ]] && printf '%s\0' "$f"
+            done | xargs -0 --no-run-if-empty cp --parents -t "$dest") ||
+            die "could not copy $src to $dest"
+    else
+        (cd "$src" && find . -type f ! -path '*/__pycache__/*' ! -name '*.py[co]' -print0 |
+            xargs -0 --no-run-if-empty cp --parents -t "$dest") ||
+            die "could not copy $src to $dest"
+    fi
 }

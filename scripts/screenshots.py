@@ -286,8 +286,8 @@ def backend_shots(browser, out, wanted):
             HEIGHT,
         ),
         "dashboard": (
-            "/odoo/action-logistics_crm.logistics_crm_dashboard_action",
-            ".o_form_view .o_form_sheet",
+            "/odoo/action-spreadsheet_dashboard_logistics_crm.spreadsheet_dashboard_action",
+            ".o-spreadsheet .o-grid",
             None,
             1000,
         ),

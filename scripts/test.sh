@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# make test: lint, then install logistics_crm on a fresh database with the
-# addon's Odoo tests, then (if tests/test_*.py exist at the repository root)
-# run pytest against a live Odoo server on that database, then the module
-# lifecycle checks (scripts/lifecycle.sh: install on a database with sales
-# data, upgrade, uninstall, reinstall) on the same PostgreSQL.
+# make test: lint, then install logistics_crm and its bridges (every addon
+# under addons/) on a fresh database with their Odoo tests, then (if
+# tests/test_*.py exist at the repository root) run pytest against a live
+# Odoo server on that database, then the module lifecycle checks
+# (scripts/lifecycle.sh: install on a database with sales data, upgrade,
+# uninstall, reinstall) on the same PostgreSQL.
 #
 # Environment (all optional):
-#   TEST_TAGS   Odoo --test-tags                       (default /logistics_crm)
+#   TEST_TAGS   Odoo --test-tags  (default: every addon under addons/,
+#               /logistics_crm,/spreadsheet_dashboard_logistics_crm)
 #   KEEP_DB=1   keep the test database (needs a PostgreSQL reached through
 #               PGHOST/PGPORT/PGUSER: a throwaway cluster dies with the run)
 #   SKIP_LINT=1 skip scripts/lint.sh
@@ -29,7 +31,15 @@ fi
 find_odoo
 ensure_postgres
 
-test_tags=${TEST_TAGS:-/$ADDON}
+# every addon under addons/ (logistics_crm and its bridges) is installed and,
+# by default, tested
+mapfile -t all_addons < <(
+    find "$REPO_ROOT/addons" -mindepth 2 -maxdepth 2 -name __manifest__.py -printf '%h\n' |
+        xargs -n1 basename | sort
+)
+install_addons=$(IFS=,; echo "${all_addons[*]}")
+default_tags=$(printf '/%s,' "${all_addons[@]}")
+test_tags=${TEST_TAGS:-${default_tags%,}}
 db=lcrm_test_$$
 keep_db=${KEEP_DB:-0}
 read -r -a extra_args <<<"${ODOO_ARGS:-}"
@@ -63,10 +73,10 @@ odoo_common=(
 
 # --- 1. the addon's Odoo tests (at_install and post_install) ---------------
 # Demo data is off by default in Odoo 19: tests run on a plain database.
-log "Odoo tests: -i $ADDON --test-tags $test_tags on database $db (log: ${odoo_log#"$REPO_ROOT"/})"
+log "Odoo tests: -i $install_addons --test-tags $test_tags on database $db (log: ${odoo_log#"$REPO_ROOT"/})"
 odoo_rc=0
 run_logged "$odoo_log" "${ODOO_CMD[@]}" "${odoo_common[@]}" \
-    -i "$ADDON" --test-enable --test-tags "$test_tags" --stop-after-init \
+    -i "$install_addons" --test-enable --test-tags "$test_tags" --stop-after-init \
     --http-port "$(free_port)" "${extra_args[@]}" || odoo_rc=$?
 
 # Odoo prints one "F failed, E error(s) of N tests when loading database 'db'"
