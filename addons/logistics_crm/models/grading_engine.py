@@ -194,7 +194,7 @@ class LogisticsGradingEngine(models.AbstractModel):
         (1 - (1 + r)^-T) / r; T = min(cap, 1 / annual churn rate of the
         customer's tier), the cap when the tier did not churn."""
         rates = self.env["logistics.retention.report"]._annual_churn_rates(
-            policy.company_id, today
+            policy.company_id, today, tier_table=RESULT_TABLE
         )
         rate = SQL(
             "COALESCE((%s::jsonb ->> (%s)::text)::float8, 0)",

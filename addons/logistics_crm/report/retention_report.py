@@ -195,7 +195,7 @@ policy AS (
         return SQL(
             """%(id)s AS id,
        r.month AS date, r.company_id, r.partner_id,
-       (rp.customer_tier_id ->> r.company_id::text)::int AS tier_id,
+       %(tier)s AS tier_id,
        rp.user_id,
        r.active_start_count,
        r.active_start_count - r.churned_count AS retained_count,
@@ -205,11 +205,28 @@ policy AS (
        %(churn)s AS churn_rate,
        %(retention)s AS retention_rate""",
             id=self._id_sql(),
+            tier=self._tier_sql(),
             churn=SQL("100.0 * r.churned_count / NULLIF(r.active_start_count, 0)"),
             retention=SQL(
                 "100.0 * (r.active_start_count - r.churned_count) "
                 "/ NULLIF(r.active_start_count, 0)"
             ),
+        )
+
+    def _tier_sql(self):
+        """The customer's current tier; during a regrade (context key
+        ``logistics_retention_tier_table``, the engine's result table) the
+        tier that regrade gives it, so that the churn rates its lifetime values
+        use are those of the tiers it writes (a second regrade then finds the
+        same rates and writes nothing)."""
+        current = SQL("(rp.customer_tier_id ->> r.company_id::text)::int")
+        table = self.env.context.get("logistics_retention_tier_table")
+        if not table:
+            return current
+        return SQL(
+            "COALESCE(CASE WHEN g.locked THEN g.previous_tier_id "
+            "ELSE g.computed_tier_id END, %s)",
+            current,
         )
 
     def _id_sql(self):
@@ -222,7 +239,13 @@ policy AS (
         )
 
     def _from(self):
-        return SQL("per_month r JOIN res_partner rp ON rp.id = r.partner_id")
+        table = self.env.context.get("logistics_retention_tier_table")
+        return SQL(
+            "per_month r JOIN res_partner rp ON rp.id = r.partner_id%s",
+            SQL(" LEFT JOIN %s g ON g.partner_id = r.partner_id", SQL.identifier(table))
+            if table
+            else SQL(),
+        )
 
     @property
     def _table_query(self):
@@ -231,14 +254,17 @@ policy AS (
         )
 
     @api.model
-    def _annual_churn_rates(self, company, today):
+    def _annual_churn_rates(self, company, today, tier_table=None):
         """The observed annual churn rate (a fraction) of each current tier of
         ``company``: 12 x churned / active at start, summed over the 12
         complete months before ``today``. Tiers without customers active at
         the start of those months are left out."""
         first = today.replace(day=1) - relativedelta(months=12)
         last = today.replace(day=1) - relativedelta(days=1)
-        report = self.sudo().with_context(logistics_retention_today=today)
+        report = self.sudo().with_context(
+            logistics_retention_today=today,
+            logistics_retention_tier_table=tier_table,
+        )
         groups = report._read_group(
             [
                 ("company_id", "=", company.id),

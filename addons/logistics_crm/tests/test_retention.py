@@ -148,8 +148,15 @@ class TestRetentionTriggers(RetentionCase):
         self.assertEqual(tier_case.previous_tier_id, self.tier_a)
         self.assertEqual(tier_case.tier_id, self.tier_d)
         self.assertFalse(self._cases(little), "up is not down")
+        # the lifetime values use the churn rates of the tiers this regrade
+        # gives: the next regrade of the same data rewrites no grade row
+        self.env.flush_all()
+        self.env.cr.execute("SELECT id, ctid FROM logistics_customer_grade ORDER BY id")
+        versions = self.env.cr.fetchall()
         self._grade_on(self.today)
         self.assertEqual(len(self._cases(big)), 2)
+        self.env.cr.execute("SELECT id, ctid FROM logistics_customer_grade ORDER BY id")
+        self.assertEqual(self.env.cr.fetchall(), versions)
 
     def test_score_trend(self):
         self._set_weights(revenue=100)
