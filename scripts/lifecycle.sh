@@ -47,10 +47,16 @@ on_exit rm -rf "$work"
 state="$work/state.json"
 depends=$(addon_depends)
 
+# the addon alone: its bridges (auto-installed with it when their other
+# dependency is there, as spreadsheet_dashboard is) are not part of these
+# checks, and the former version has none
+mkdir -p "$work/addons"
+ln -s "$REPO_ROOT/addons/$ADDON" "$work/addons/$ADDON"
+
 odoo_common=(
     "${ODOO_DB_ARGS[@]}"
     -d "$db"
-    --addons-path "$ODOO_ADDONS,$REPO_ROOT/addons"
+    --addons-path "$ODOO_ADDONS,$work/addons"
     --data-dir "$work/data"
     --http-interface 127.0.0.1
     --max-cron-threads 0
