@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from . import mail_sql
 from .grade_history import LIFECYCLE
 from .retention_rule import TRIGGERS
 
@@ -263,21 +264,31 @@ class LogisticsRetentionCase(models.Model):
 
     def _on_open(self):
         """Log why each new case opened and launch its rule's plan for the
-        case's owner."""
+        case's owner: one note per case, the plan's activities listed in it.
+        Written set-based (see ``mail_sql``): a regrade may open thousands."""
         self = self.sudo()
-        bodies = {case.id: Markup("<p>%s</p>") % case._opening_text() for case in self}
-        self._message_log_batch(bodies=bodies)
+        triggers = dict(self._fields["trigger"]._description_selection(self.env))
+        bodies = {
+            case.id: Markup("<p>%s</p>") % case._opening_text(triggers) for case in self
+        }
+        launched = set()
         for rule, cases in self.grouped("rule_id").items():
             plan = rule.activity_plan_id
             if plan and plan.template_ids:
-                plan._logistics_launch(cases, {case.id: case.user_id for case in cases})
+                plan._logistics_launch(
+                    cases, {case.id: case.user_id for case in cases}, intros=bodies
+                )
+                launched.update(cases.ids)
+        mail_sql.log_notes(
+            self, {cid: body for cid, body in bodies.items() if cid not in launched}
+        )
 
-    def _opening_text(self):
+    def _opening_text(self, triggers=None):
         self.ensure_one()
         env = self.env
-        trigger = dict(self._fields["trigger"]._description_selection(env))[
-            self.trigger
-        ]
+        if triggers is None:
+            triggers = dict(self._fields["trigger"]._description_selection(env))
+        trigger = triggers[self.trigger]
         if self.trigger == "tier_down":
             detail = env._(
                 "tier %(old)s → %(new)s",
@@ -342,7 +353,7 @@ RETURNING c.id
             text = self.env._(
                 "Retained: the customer ordered again or is active again."
             )
-            cases.sudo()._message_log_batch(
-                bodies={case.id: Markup("<p>%s</p>") % text for case in cases}
+            mail_sql.log_notes(
+                cases.sudo(), {case.id: Markup("<p>%s</p>") % text for case in cases}
             )
         return cases

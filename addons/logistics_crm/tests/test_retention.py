@@ -72,6 +72,59 @@ class TestRetentionTriggers(RetentionCase):
         self.assertEqual(len(self._cases(customer)), 1)
         self.assertEqual(len(case.activity_ids), 2)
 
+    def test_case_chatter_and_activities_as_the_manager_sees_them(self):
+        """The engine writes the notes, activities and followers in SQL: the
+        key-account manager must see them exactly as Odoo's own."""
+        self.kam.tz = "Asia/Shanghai"
+        customer = self._customer("Harbour Foods", user_id=self.seller.id)
+        customer.key_account_manager_id = self.kam
+        self._orders([(customer, 100, 120), (customer, 100, 60), (customer, 100, 20)])
+        self._grade_on(self.today)
+        self._grade_on(self.today + timedelta(days=90))
+        self.env.invalidate_all()
+        case = self._cases(customer).with_user(self.kam)
+        # one internal note: why the case opened, then the plan's activities
+        notes = case.message_ids
+        self.assertEqual(len(notes), 1)
+        self.assertEqual(notes.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertTrue(notes.is_internal)
+        self.assertEqual(notes.model, "logistics.retention.case")
+        self.assertIn("Retention case opened by rule", notes.body)
+        self.assertIn("has been started", notes.body)
+        self.assertIn("Kim Account", notes.body)
+        # the activities in the form's chatter, the list and the systray
+        activities = case.activity_ids
+        self.assertEqual(len(activities), 2)
+        self.assertEqual(set(activities.mapped("res_name")), {"Harbour Foods"})
+        self.assertEqual(set(activities.mapped("user_tz")), {"Asia/Shanghai"})
+        self.assertEqual(
+            activities.activity_plan_id, self.rule_at_risk.activity_plan_id
+        )
+        self.assertTrue(all(activities.mapped("automated")))
+        self.assertIn(case.activity_state, ("today", "planned", "overdue"))
+        self.assertEqual(case.activity_user_id, self.kam)
+        groups = {
+            group["model"]: group
+            for group in self.env["res.users"]
+            .with_user(self.kam)
+            ._get_activity_groups()
+        }
+        # the systray counts the case once, whatever its activities' state
+        group = groups["logistics.retention.case"]
+        self.assertEqual(
+            group["overdue_count"] + group["today_count"] + group["planned_count"], 1
+        )
+        # the manager follows the case, with the default subtypes (so that the
+        # next notes of the case reach them)
+        self.assertIn(self.kam.partner_id, case.message_partner_ids)
+        follower = case.message_follower_ids.filtered(
+            lambda f: f.partner_id == self.kam.partner_id
+        )
+        self.assertIn(self.env.ref("mail.mt_comment"), follower.subtype_ids)
+        # marking an activity done works as on any activity
+        activities[0].action_feedback(feedback="Called them")
+        self.assertEqual(len(case.activity_ids), 1)
+
     def test_case_goes_to_the_salesperson_without_manager(self):
         customer = self._customer("No Manager", user_id=self.seller.id)
         self._orders([(customer, 100, 120), (customer, 100, 60), (customer, 100, 20)])
