@@ -1,2 +1,3 @@
 from . import portal
+from . import portal_delivery
 from . import portal_scorecard

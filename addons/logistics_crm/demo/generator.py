@@ -102,6 +102,7 @@ class DemoStory:
         self._demo_play(year, now)
         policy._compute_grades()
         self._demo_retention(year)
+        self._demo_consignees(year)
         # what a manager does after a regrade: open deadlines follow the
         # tiers, and the open deliveries of new key accounts get their star
         self._demo_recompute_deadlines()
@@ -114,7 +115,10 @@ class DemoStory:
         self.env["logistics.sla.status"]._cron_check_deadlines()
         # the demo customers' addresses are examples: no rating e-mails
         self.env["mail.mail"].search(
-            [("model", "=", "logistics.complaint"), ("state", "=", "outgoing")]
+            [
+                ("model", "in", ("logistics.complaint", "stock.picking")),
+                ("state", "=", "outgoing"),
+            ]
         ).unlink()
         _logger.info(
             "Logistics CRM demo: %s customers, %s orders in %.0f s",
@@ -214,6 +218,48 @@ class DemoStory:
             lambda case: case.partner_id.customer_lifecycle == "active"
         )[:-2]
         stale.action_mark_retained()
+
+    def _demo_consignees(self, year):
+        """The cold-chain customer delivers to a hospital pharmacy, which
+        rated its last deliveries on the delivery page and reported a
+        problem with one of them."""
+        shipper = year.partners["jiuzhou"]
+        deliveries = self.env["stock.picking"].search(
+            [
+                ("sale_id.partner_id", "child_of", shipper.id),
+                ("picking_type_code", "=", "outgoing"),
+                ("state", "=", "done"),
+            ],
+            order="date_done desc, id desc",
+            limit=4,
+        )
+        if not deliveries:
+            return
+        pharmacy = self.env["res.partner"].create(
+            {
+                "name": "Beijing Union Hospital Pharmacy 协和医院药房",
+                "is_company": True,
+                "city": "Beijing",
+                "country_id": self.env.ref("base.cn").id,
+                "email": "pharmacy@union-hospital.example.com",
+            }
+        )
+        deliveries.partner_id = pharmacy
+        for delivery, (rating, comment) in zip(
+            deliveries,
+            (
+                (5, "Cold boxes sealed, temperature log complete."),
+                (4, ""),
+                (2, "Arrived after our receiving hours; the driver had to wait."),
+                (5, "On time, as always."),
+            ),
+            strict=False,
+        ):
+            delivery._delivery_rate(rating, comment)
+        deliveries[2]._delivery_report_problem(
+            "The temperature logger of one cold box was missing: we could not "
+            "release two cartons of vaccines."
+        )
 
     # ------------------------------------------------------------------
     # Customers and orders

@@ -711,6 +711,8 @@ class LogisticsComplaint(models.Model):
         values = dict(custom_values or {})
         partner = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
         values.setdefault("name", msg_dict.get("subject") or self.env._("No subject"))
+        if "partner_id" not in values:
+            values.update(self._consignee_values(partner))
         values.setdefault("partner_id", partner.id)
         values.setdefault("description", msg_dict.get("body"))
         values.setdefault("user_id", False)
@@ -718,6 +720,44 @@ class LogisticsComplaint(models.Model):
         return super(
             LogisticsComplaint, self.with_context(default_user_id=False)
         ).message_new(msg_dict, custom_values=values)
+
+    @api.model
+    def _consignee_values(self, partner):
+        """The complaint of a receiver of deliveries who is not a customer
+        itself belongs to the shipper: the customer of the order of its most
+        recent delivery, with the receiver as consignee."""
+        if not partner:
+            return {}
+        customer = partner.commercial_partner_id
+        SaleOrder = self.env["sale.order"].sudo().with_context(active_test=False)
+        if SaleOrder.search_count(
+            [("partner_id", "child_of", customer.id), ("state", "=", "sale")],
+            limit=1,
+        ):
+            return {}
+        delivery = (
+            self.env["stock.picking"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("picking_type_code", "=", "outgoing"),
+                    ("sale_id", "!=", False),
+                    ("state", "!=", "cancel"),
+                ],
+                order="date_done desc nulls last, scheduled_date desc, id desc",
+                limit=1,
+            )
+        )
+        if not delivery:
+            return {}
+        return {
+            "partner_id": delivery.sale_id.partner_id.id,
+            "consignee_id": partner.id,
+            "picking_id": delivery.id,
+            "sale_order_id": delivery.sale_id.id,
+            "company_id": delivery.company_id.id,
+        }
 
     def _mail_get_operation_for_mail_message_operation(self, message_operation):
         operations = super()._mail_get_operation_for_mail_message_operation(

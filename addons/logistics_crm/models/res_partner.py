@@ -285,6 +285,14 @@ class ResPartner(models.Model):
         "new complaints, SLA warnings and escalations before the salesperson. "
         "Logistics CRM users change it with the Change button.",
     )
+    sla_delay_notice = fields.Boolean(
+        string="Delay Notices",
+        default=True,
+        help="When a delivery's SLA turns to warning or failed, e-mail the "
+        "customer's contact and the consignee the date the delivery is now "
+        "expected. Set on the customer (the company), for all its deliveries "
+        "in every company.",
+    )
     sla_policy_id = fields.Many2one(
         "logistics.sla.policy",
         string="SLA Policy",

@@ -95,6 +95,14 @@ class LogisticsSlaStatus(models.Model):
     resumed_on = fields.Datetime(help="When the clock last (re)started.")
     warned = fields.Boolean(readonly=True)
     escalated = fields.Boolean(readonly=True)
+    delay_notice = fields.Selection(
+        [("warning", "Warning"), ("failed", "Failed")],
+        string="Delay Notice Sent",
+        readonly=True,
+        copy=False,
+        help="The last state of a delivery status the shipper and the consignee "
+        "were told of: each state is told once.",
+    )
     closed_count = fields.Integer(
         compute="_compute_counts", store=True, string="# Closed", aggregator="sum"
     )
@@ -521,6 +529,62 @@ UPDATE logistics_sla_status s
             self.env["mail.activity"].sudo().with_context(
                 mail_activity_quick_update=True
             ).create(activities)
+        self._send_delay_notices(event)
+
+    def _send_delay_notices(self, event):
+        """Tell the shipper's contact and the consignee of each delivery status
+        of ``self`` that has just turned to ``event`` (warning or failed) that
+        the delivery is late, with the date it is now expected: one mail each,
+        once per state, unless the shipper opted out (``sla_delay_notice``)."""
+        template = self.env.ref(
+            "logistics_crm.mail_template_delivery_delay", raise_if_not_found=False
+        )
+        rank = {False: 0, "warning": 1, "failed": 2}
+        statuses = self.filtered(
+            lambda s: (
+                s.kind == "delivery"
+                and rank[s.delay_notice] < rank[event]
+                and s.partner_id.sla_delay_notice
+            )
+        )
+        if not template or not statuses:
+            return
+        pickings = statuses.sale_order_id.picking_ids.filtered(
+            lambda p: (
+                p.picking_type_code == "outgoing"
+                and p.state not in ("done", "cancel")
+                and p.partner_id
+            )
+        ).sorted(lambda p: (p.scheduled_date, p.id))
+        first = {}
+        for picking in pickings:
+            first.setdefault(picking.sale_id, picking)
+        to_notify = statuses.filtered(lambda s: s.sale_order_id in first)
+        if not to_notify:
+            return
+        notices = self.env["stock.picking"].browse(
+            first[status.sale_order_id].id for status in to_notify
+        )
+        # the date the delivery is now planned for, unless that too is past
+        now = fields.Datetime.now()
+        expected = {
+            picking.id: picking.scheduled_date
+            for picking in notices
+            if picking.scheduled_date and picking.scheduled_date > now
+        }
+        # the receiver, and the shipper's contact when it is another party
+        template = template.with_context(
+            logistics_delay_event=event, logistics_delay_expected=expected
+        )
+        template.with_context(logistics_notice_to="consignee").send_mail_batch(
+            notices.ids
+        )
+        shippers = notices.filtered(lambda p: p.sale_id.partner_id != p.partner_id)
+        if shippers:
+            template.with_context(logistics_notice_to="shipper").send_mail_batch(
+                shippers.ids
+            )
+        to_notify.write({"delay_notice": event})
 
     def _claim(self, event):
         """The statuses of ``self`` still due for ``event``, locked for this

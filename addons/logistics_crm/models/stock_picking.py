@@ -1,10 +1,21 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
+
+# what a receiver may write on the delivery page
+DELIVERY_COMMENT_MAX = 2000
+DELIVERY_PROBLEM_MAX = 5000
 
 
 class StockPicking(models.Model):
     _name = "stock.picking"
-    _inherit = ["stock.picking", "logistics.complaint.document.mixin"]
+    _inherit = [
+        "stock.picking",
+        "logistics.complaint.document.mixin",
+        "portal.mixin",
+    ]
 
     customer_tier_id = fields.Many2one(
         related="partner_id.commercial_partner_id.customer_tier_id",
@@ -12,6 +23,12 @@ class StockPicking(models.Model):
     )
     customer_tier_color = fields.Integer(
         related="customer_tier_id.color", string="Tier Color"
+    )
+    shipper_id = fields.Many2one(
+        related="sale_id.partner_id.commercial_partner_id",
+        string="Shipper",
+        help="Who pays for the delivery: the customer of its sales order. The "
+        "delivery address may be another party, the consignee.",
     )
 
     @api.model_create_multi
@@ -164,3 +181,101 @@ class StockPicking(models.Model):
             "target": "new",
             "context": context,
         }
+
+    # ------------------------------------------------------------------
+    # The consignee's delivery page (/my/deliveries/<id>)
+    # ------------------------------------------------------------------
+
+    def _compute_access_url(self):
+        result = super()._compute_access_url()
+        for picking in self.filtered(lambda p: p.picking_type_code == "outgoing"):
+            picking.access_url = f"/my/deliveries/{picking.id}"
+        return result
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=False):
+        # portal.mixin gives the delivery address a link to the delivery page
+        # in the mails of the delivery (stock's confirmation among them):
+        # receipts and internal transfers have no such page
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        if not self or self[:1].picking_type_code == "outgoing":
+            return groups
+        for name, _check, options in groups:
+            if name == "portal":
+                options.update(active=False, has_button_access=False)
+        return [group for group in groups if group[0] != "portal_customer"]
+
+    def _rating_get_parent_field_name(self):
+        # a delivery rating rolls up to the shipper (rating.parent_res_id)
+        return "shipper_id"
+
+    def _delivery_rating(self):
+        """The receiver's rating of the delivery, at most one."""
+        self.ensure_one()
+        return (
+            self.env["rating.rating"]
+            .sudo()
+            .search(
+                [("res_model", "=", self._name), ("res_id", "=", self.id)],
+                order="id",
+                limit=1,
+            )
+        )
+
+    def _delivery_rate(self, value, comment=""):
+        """Record the receiver's 1-5 rating of the delivery with a comment; a
+        second rating replaces the first. Called by the delivery page (as
+        superuser, once the page checked the token and the values)."""
+        self.ensure_one()
+        # one rating per delivery, also when two submissions cross (a unique
+        # index on rating.rating backs this up)
+        self.lock_for_update(allow_referencing=True)
+        values = {
+            "rating": value,
+            "feedback": comment or False,
+            "consumed": True,
+            "partner_id": self.partner_id.id,
+        }
+        rating = self._delivery_rating()
+        if rating:
+            rating.write(values)
+        else:
+            rating = rating.create(
+                dict(
+                    values,
+                    res_model_id=self.env["ir.model"]._get_id(self._name),
+                    res_id=self.id,
+                    rated_partner_id=self.user_id.partner_id.id,
+                )
+            )
+        body = Markup("%s") % self.env._(
+            "Delivery rated %(rating)s/5 by %(receiver)s.",
+            rating=value,
+            receiver=self.partner_id.display_name,
+        )
+        if comment:
+            body += plaintext2html(comment)
+        self._message_log(body=body)
+        return rating
+
+    def _delivery_report_problem(self, description):
+        """File the receiver's problem with the delivery as a complaint of the
+        shipper (the order's customer), the receiver as consignee: the
+        complaint gets the shipper's tier, priority and SLA."""
+        self.ensure_one()
+        Complaint = self.env["logistics.complaint"]
+        return Complaint.create(
+            {
+                "name": self.env._(
+                    "Problem with delivery %(delivery)s", delivery=self.name
+                ),
+                "partner_id": self.sale_id.partner_id.id,
+                "consignee_id": self.partner_id.id,
+                "picking_id": self.id,
+                "sale_order_id": self.sale_id.id,
+                "company_id": self.company_id.id,
+                "description": plaintext2html(description),
+                "user_id": False,
+            }
+        )

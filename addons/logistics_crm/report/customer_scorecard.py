@@ -5,6 +5,7 @@ from odoo.tools import SQL
 
 from .scorecard_report import TARGETS, kpi_labels, kpi_met
 
+LOGISTICS_USER = "logistics_crm.logistics_crm_group_user"
 # rate field -> (numerator, denominator, factor)
 RATES = {
     "on_time_rate": ("on_time_count", "delivery_count", 100.0),
@@ -16,6 +17,12 @@ RATES = {
     "satisfaction": ("rating_satisfied_count", "rating_count", 100.0),
     "avg_cycle_days": ("cycle_days_sum", "delivery_count", 1.0),
     "avg_resolution_hours": ("resolution_hours_sum", "resolved_count", 1.0),
+}
+# rates of the form (a - b) / c x factor: rate field -> ((a, b), c, factor).
+# Not among the SLA KPIs of the panels (RATES): the survey bridge fills the
+# counts, 0 without it.
+SPREAD_RATES = {
+    "nps": (("nps_promoter_count", "nps_detractor_count"), "nps_response_count", 100.0),
 }
 COUNTS = (
     "order_count",
@@ -36,13 +43,16 @@ COUNTS = (
     "rating_count",
     "rating_satisfied_count",
     "cycle_days_sum",
+    "nps_response_count",
+    "nps_promoter_count",
+    "nps_detractor_count",
 )
 
 
 class LogisticsCustomerScorecard(models.Model):
     _name = "logistics.customer.scorecard"
     _inherit = ["logistics.ratio.report"]
-    _ratio_rates = RATES
+    _ratio_rates = {**RATES, **SPREAD_RATES}
     _description = "Customer KPI Scorecard"
     _auto = False
     _rec_name = "date"
@@ -80,6 +90,16 @@ class LogisticsCustomerScorecard(models.Model):
     rating_count = fields.Integer(string="Ratings", readonly=True)
     rating_satisfied_count = fields.Integer(string="Satisfied Ratings", readonly=True)
     cycle_days_sum = fields.Float(string="Cycle Days", readonly=True)
+    # what the customers and their consignees answered: internal figures
+    nps_response_count = fields.Integer(
+        string="NPS Responses", readonly=True, groups=LOGISTICS_USER
+    )
+    nps_promoter_count = fields.Integer(
+        string="NPS Promoters", readonly=True, groups=LOGISTICS_USER
+    )
+    nps_detractor_count = fields.Integer(
+        string="NPS Detractors", readonly=True, groups=LOGISTICS_USER
+    )
 
     on_time_rate = fields.Float(string="On-time (%)", readonly=True, aggregator="avg")
     otif_rate = fields.Float(string="OTIF (%)", readonly=True, aggregator="avg")
@@ -101,6 +121,15 @@ class LogisticsCustomerScorecard(models.Model):
     )
     avg_resolution_hours = fields.Float(
         string="Avg Resolution (h)", readonly=True, aggregator="avg"
+    )
+    nps = fields.Float(
+        string="NPS",
+        readonly=True,
+        aggregator="avg",
+        groups=LOGISTICS_USER,
+        help="Net Promoter Score: promoters (9-10) minus detractors (0-6), per "
+        "100 answers to the NPS question of the survey campaigns, from -100 "
+        "to 100.",
     )
 
     on_time_target = fields.Float(readonly=True, aggregator="max")
@@ -149,7 +178,8 @@ class LogisticsCustomerScorecard(models.Model):
        pol.policy_id, sp.on_time_target, sp.otif_target, sp.fill_rate_target,
        sp.damage_rate_max,
        %(counts)s,
-       %(rates)s""",
+       %(rates)s,
+       %(spread_rates)s""",
             tier=self._tier_sql("rp", SQL("f.company_id")),
             counts=SQL(",\n       ").join(
                 SQL("f.%s", SQL.identifier(c)) for c in COUNTS
@@ -163,6 +193,17 @@ class LogisticsCustomerScorecard(models.Model):
                     SQL.identifier(rate),
                 )
                 for rate, (num, den, factor) in RATES.items()
+            ),
+            spread_rates=SQL(",\n       ").join(
+                SQL(
+                    "%s * (f.%s - f.%s) / NULLIF(f.%s, 0) AS %s",
+                    factor,
+                    SQL.identifier(plus),
+                    SQL.identifier(minus),
+                    SQL.identifier(den),
+                    SQL.identifier(rate),
+                )
+                for rate, ((plus, minus), den, factor) in SPREAD_RATES.items()
             ),
         )
 

@@ -47,6 +47,10 @@ class LogisticsCustomerScorecardFact(models.Model):
     rating_count = fields.Integer(string="Ratings", readonly=True)
     rating_satisfied_count = fields.Integer(string="Satisfied Ratings", readonly=True)
     cycle_days_sum = fields.Float(string="Cycle Days", readonly=True)
+    # answers to the NPS question of survey campaigns (logistics_crm_survey)
+    nps_response_count = fields.Integer(string="NPS Responses", readonly=True)
+    nps_promoter_count = fields.Integer(string="NPS Promoters", readonly=True)
+    nps_detractor_count = fields.Integer(string="NPS Detractors", readonly=True)
 
     # the key, also the index of the partner panel, the portal and the refresh
     _key_uniq = models.Constraint(
@@ -172,6 +176,25 @@ class LogisticsCustomerScorecardFact(models.Model):
                 "where": SQL(
                     "r.res_model = 'logistics.complaint' AND r.consumed"
                     " AND r.rating > 0 AND c.to_confirm IS NOT TRUE"
+                ),
+            },
+            {  # receivers' ratings of deliveries, for the shipper, by done month
+                "company": SQL("sp.company_id"),
+                "partner": SQL("sh.commercial_partner_id"),
+                "when": SQL("sp.date_done"),
+                "values": {
+                    "rating_count": SQL("1"),
+                    "rating_satisfied_count": SQL("(r.rating >= 4)::int"),
+                },
+                "from": SQL(
+                    """rating_rating r
+  JOIN stock_picking sp ON sp.id = r.res_id
+  JOIN sale_order so ON so.id = sp.sale_id
+  JOIN res_partner sh ON sh.id = so.partner_id"""
+                ),
+                "where": SQL(
+                    "r.res_model = 'stock.picking' AND r.consumed AND r.rating > 0"
+                    " AND sp.state = 'done'"
                 ),
             },
         ]

@@ -10,7 +10,9 @@ class LogisticsRatioReport(models.AbstractModel):
     _name = "logistics.ratio.report"
     _description = "Report with Ratio-of-Sums Rates"
 
-    # rate field -> (numerator field, denominator field, factor)
+    # rate field -> (numerator field, denominator field, factor); the
+    # numerator may be a pair (a, b) of fields, for the rate
+    # factor x (sum(a) - sum(b)) / sum(denominator), such as a net score
     _ratio_rates = {}
 
     @api.model
@@ -23,10 +25,19 @@ class LogisticsRatioReport(models.AbstractModel):
         fname, __, func = aggregate_spec.partition(":")
         if fname in self._ratio_rates and func != "count":
             num, den, factor = self._ratio_rates[fname]
+            if isinstance(num, tuple):
+                plus, minus = num
+                numerator = SQL(
+                    "(SUM(%s) - SUM(%s))",
+                    self._field_to_sql(self._table, plus, query),
+                    self._field_to_sql(self._table, minus, query),
+                )
+            else:
+                numerator = SQL("SUM(%s)", self._field_to_sql(self._table, num, query))
             return SQL(
-                "%s * SUM(%s) / NULLIF(SUM(%s), 0)",
+                "%s * %s / NULLIF(SUM(%s), 0)",
                 factor,
-                self._field_to_sql(self._table, num, query),
+                numerator,
                 self._field_to_sql(self._table, den, query),
             )
         return super()._read_group_select(aggregate_spec, query)

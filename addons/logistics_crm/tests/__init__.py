@@ -35,3 +35,5 @@ from . import test_retention_report
 from . import test_clv
 from . import test_retention_tour
 from . import test_readonly_routes
+from . import test_portal_delivery
+from . import test_consignee
