@@ -217,7 +217,11 @@ def table(all_rows):
     return lines
 
 
-RETENTION_LABEL = "30 days later: lifecycles and tiers move, cases open"
+RETENTION_LABEL = "the regrade above: today, a month after the last grading"
+RETENTION_STRESS_LABEL = (
+    "stress, not the target: 30 days later, two months after the last grading, "
+    "when half the customers move"
+)
 
 
 def reported(measured, generated, per_size):
@@ -261,6 +265,39 @@ def reported(measured, generated, per_size):
                 "reported",
             )
         )
+    return out
+
+
+def retention_targets(measured, per_size, at_l):
+    """The retention rules' cost (issue #16): the target, then the stress."""
+    out = []
+    if all("retention" in m for m in measured.values()):
+
+        def retention_text(r):
+            return (
+                f"{seconds(r['without']['seconds'])} → "
+                f"{seconds(r['with']['seconds'])} ({r['overhead_pct']:+.1f} %, "
+                f"{r['with']['cases']:,} cases, {r['with']['activities']:,} "
+                "activities)"
+            )
+
+        out.append(
+            (
+                "regrade with the retention rules within +20 % of the regrade "
+                f"without them (as of {RETENTION_LABEL})",
+                per_size(lambda m: m["retention"], retention_text),
+                at_l(lambda m: m["retention"]["overhead_pct"] <= 20),
+            )
+        )
+        if all("retention_stress" in m for m in measured.values()):
+            out.append(
+                (
+                    f"regrade with the retention rules ({RETENTION_STRESS_LABEL})",
+                    per_size(lambda m: m["retention_stress"], retention_text),
+                    "info",
+                )
+            )
+
     return out
 
 
@@ -348,24 +385,7 @@ def targets(sizes):
             )
         )
 
-    if all("retention" in m for m in measured.values()):
-
-        def retention_text(r):
-            return (
-                f"{seconds(r['without']['seconds'])} → "
-                f"{seconds(r['with']['seconds'])} ({r['overhead_pct']:+.1f} %, "
-                f"{r['with']['cases']:,} cases, {r['with']['activities']:,} "
-                "activities)"
-            )
-
-        out.append(
-            (
-                "regrade with the retention rules within +20 % of the regrade "
-                f"without them (as of {RETENTION_LABEL})",
-                per_size(lambda m: m["retention"], retention_text),
-                at_l(lambda m: m["retention"]["overhead_pct"] <= 20),
-            )
-        )
+    out.extend(retention_targets(measured, per_size, at_l))
 
     def rg_ratio(m):
         return m["regrade"]["seconds"] / m["regrade"]["baseline"]

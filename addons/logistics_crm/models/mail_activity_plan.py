@@ -37,48 +37,64 @@ class MailActivityPlan(models.Model):
         plan_date = date_deadline or fields.Date.context_today(self)
         nobody = self.env["res.users"]
         templates = self.template_ids
-        deadlines = {t: t._get_date_deadline(plan_date) for t in templates}
-        vals_list = []
-        bodies = {}
-        summaries = {t: t.summary or t.activity_type_id.name for t in templates}
+        # the templates' values, read once (records may be tens of thousands)
+        specs = [
+            (
+                template,
+                template.responsible_type == "on_demand",
+                template.activity_type_id.id,
+                template.summary,
+                template.note,
+                template._get_date_deadline(plan_date),
+                template.summary or template.activity_type_id.name,
+            )
+            for template in templates
+        ]
         header = self.env._(
             'The plan "%(plan_name)s" has been started', plan_name=self.name
         )
-        line_cache = {}
+        # the same few notes for every record: one per set of assignees
+        body_cache = {}
+        vals_list = []
+        bodies = {}
         for record in records:
             on_demand = responsible_by_id.get(record.id) or nobody
-            lines = []
-            for template in templates:
-                if template.responsible_type == "on_demand":
-                    responsible = on_demand
-                else:
-                    responsible = template._determine_responsible(on_demand, record)[
-                        "responsible"
-                    ]
+            assignees = tuple(
+                on_demand
+                if by_launch
+                else template._determine_responsible(on_demand, record)["responsible"]
+                for template, by_launch, *__ in specs
+            )
+            for (__, __, type_id, summary, note, deadline, __), user in zip(
+                specs, assignees, strict=True
+            ):
                 vals_list.append(
                     {
                         "res_id": record.id,
                         "activity_plan_id": self.id,
-                        "activity_type_id": template.activity_type_id.id,
-                        "summary": template.summary,
-                        "note": template.note,
-                        "user_id": responsible.id,
-                        "date_deadline": deadlines[template],
+                        "activity_type_id": type_id,
+                        "summary": summary,
+                        "note": note,
+                        "user_id": user.id,
+                        "date_deadline": deadline,
                     }
                 )
-                # the same few lines for every record: translated once each
-                if (template, responsible) not in line_cache:
-                    line_cache[template, responsible] = Markup("<li>%s</li>") % (
-                        self.env._(
+            if assignees not in body_cache:
+                body_cache[assignees] = Markup("%s<ul>%s</ul>") % (
+                    header,
+                    Markup().join(
+                        Markup("<li>%s</li>")
+                        % self.env._(
                             "%(activity)s, assigned to %(name)s, due on the "
                             "%(deadline)s",
-                            activity=summaries[template],
-                            name=responsible.name or self.env._("nobody"),
-                            deadline=format_date(self.env, deadlines[template]),
+                            activity=spec[6],
+                            name=user.name or self.env._("nobody"),
+                            deadline=format_date(self.env, spec[5]),
                         )
-                    )
-                lines.append(line_cache[template, responsible])
-            bodies[record.id] = Markup("%s<ul>%s</ul>") % (header, Markup().join(lines))
+                        for spec, user in zip(specs, assignees, strict=True)
+                    ),
+                )
+            bodies[record.id] = body_cache[assignees]
         activities = mail_sql.create_activities(records, vals_list)
         if notify:
             activities.action_notify()

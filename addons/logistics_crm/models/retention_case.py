@@ -265,56 +265,105 @@ class LogisticsRetentionCase(models.Model):
     def _on_open(self):
         """Log why each new case opened and launch its rule's plan for the
         case's owner: one note per case, the plan's activities listed in it.
-        Written set-based (see ``mail_sql``): a regrade may open thousands."""
+        Set-based: a regrade may open tens of thousands of cases, so the
+        cases are read in one query, each text is translated once, and the
+        notes, activities and followers are written in one statement each
+        (see ``mail_sql``)."""
         self = self.sudo()
-        triggers = dict(self._fields["trigger"]._description_selection(self.env))
-        bodies = {
-            case.id: Markup("<p>%s</p>") % case._opening_text(triggers) for case in self
-        }
+        if not self:
+            return
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, rule_id, user_id, trigger, previous_tier_id, tier_id,
+       previous_score, score, on_time_rate, otif_rate
+  FROM logistics_retention_case WHERE id = ANY(%s) ORDER BY id""",
+                self.ids,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        bodies = self._opening_bodies(rows)
+        by_rule = {}
+        for row in rows:
+            by_rule.setdefault(row[1], []).append(row)
+        Users = self.env["res.users"]
         launched = set()
-        for rule, cases in self.grouped("rule_id").items():
-            plan = rule.activity_plan_id
+        for rule in self.env["logistics.retention.rule"].browse(by_rule):
+            plan = rule.with_context(active_test=False).activity_plan_id
             if plan and plan.template_ids:
+                rule_rows = by_rule[rule.id]
                 plan._logistics_launch(
-                    cases, {case.id: case.user_id for case in cases}, intros=bodies
+                    self.browse([row[0] for row in rule_rows]),
+                    {row[0]: Users.browse(row[2]) for row in rule_rows if row[2]},
+                    intros=bodies,
                 )
-                launched.update(cases.ids)
+                launched.update(row[0] for row in rule_rows)
         mail_sql.log_notes(
             self, {cid: body for cid, body in bodies.items() if cid not in launched}
         )
 
-    def _opening_text(self, triggers=None):
-        self.ensure_one()
+    def _opening_bodies(self, rows):
+        """``{case id: Markup}``: why each case opened, from ``rows`` (id,
+        rule, owner, trigger, previous tier, tier, previous score, score, on
+        time, OTIF). The sentences are translated once, then filled in."""
         env = self.env
-        if triggers is None:
-            triggers = dict(self._fields["trigger"]._description_selection(env))
-        trigger = triggers[self.trigger]
-        if self.trigger == "tier_down":
-            detail = env._(
-                "tier %(old)s → %(new)s",
-                old=self.previous_tier_id.display_name or "-",
-                new=self.tier_id.display_name or "-",
-            )
-        elif self.trigger == "score_drop":
-            detail = env._(
-                "score %(old)s → %(new)s",
-                old=round(self.previous_score, 2),
-                new=round(self.score, 2),
-            )
-        elif self.trigger == "kpi_below_target":
-            detail = env._(
-                "on time %(on_time)s %%, OTIF %(otif)s %% over the last three months",
-                on_time=round(self.on_time_rate, 1),
-                otif=round(self.otif_rate, 1),
-            )
-        else:
-            detail = env._("score %(score)s", score=round(self.score, 2))
-        return env._(
-            "Retention case opened by rule %(rule)s: %(trigger)s (%(detail)s).",
-            rule=self.rule_id.display_name or "-",
-            trigger=trigger,
-            detail=detail,
+        triggers = dict(self._fields["trigger"]._description_selection(env))
+        rules = {
+            rule.id: rule.display_name
+            for rule in env["logistics.retention.rule"]
+            .with_context(active_test=False)
+            .browse({row[1] for row in rows if row[1]})
+        }
+        tiers = {
+            tier.id: tier.display_name
+            for tier in env["logistics.customer.tier"]
+            .with_context(active_test=False)
+            .browse({tid for row in rows for tid in row[4:6] if tid})
+        }
+        # translated once each; the figures of each case are put in below
+        opened = env._(
+            "Retention case opened by rule %(rule)s: %(trigger)s (%(detail)s)."
         )
+        details = {
+            "tier_down": env._("tier %(old)s → %(new)s"),
+            "score_drop": env._("score %(old)s → %(new)s"),
+            "kpi_below_target": env._(
+                "on time %(on_time)s %%, OTIF %(otif)s %% over the last three months"
+            ),
+        }
+        score_only = env._("score %(score)s")
+        bodies = {}
+        for (
+            cid,
+            rule_id,
+            __,
+            trigger,
+            old_tier,
+            tier,
+            old_score,
+            score,
+            on_time,
+            otif,
+        ) in rows:
+            values = {
+                "old": tiers.get(old_tier, "-")
+                if trigger == "tier_down"
+                else round(old_score or 0.0, 2),
+                "new": tiers.get(tier, "-")
+                if trigger == "tier_down"
+                else round(score or 0.0, 2),
+                "score": round(score or 0.0, 2),
+                "on_time": round(on_time or 0.0, 1),
+                "otif": round(otif or 0.0, 1),
+            }
+            detail = details.get(trigger, score_only) % values
+            text = opened % {
+                "rule": rules.get(rule_id, "-"),
+                "trigger": triggers.get(trigger, trigger),
+                "detail": detail,
+            }
+            bodies[cid] = Markup("<p>%s</p>") % text
+        return bodies
 
     @api.model
     def _retain_from_results(self, company, result_table, first_id, last_id, now):

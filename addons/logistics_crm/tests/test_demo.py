@@ -110,6 +110,25 @@ class TestDemo(TransactionCase):
         # opened through the year, by the monthly regrades
         self.assertGreater(len(set(Case.search([]).mapped("date_open"))), 3)
 
+    def test_consignee_rated_and_reported_on_the_cold_chain_customer(self):
+        pharmacy = self.env["res.partner"].search(
+            [("email", "=", "pharmacy@union-hospital.example.com")]
+        )
+        self.assertEqual(len(pharmacy), 1)
+        ratings = self.env["rating.rating"].search(
+            [("res_model", "=", "stock.picking"), ("partner_id", "=", pharmacy.id)]
+        )
+        self.assertEqual(sorted(ratings.mapped("rating")), [2, 4, 5, 5])
+        shipper = self.env["stock.picking"].browse(ratings.mapped("res_id")).shipper_id
+        self.assertEqual(len(shipper), 1)
+        self.assertIn("Jiuzhou", shipper.name)
+        complaint = self.env["logistics.complaint"].search(
+            [("consignee_id", "=", pharmacy.id)]
+        )
+        self.assertEqual(len(complaint), 1)
+        self.assertEqual(complaint.partner_id.commercial_partner_id, shipper)
+        self.assertTrue(complaint.picking_id)
+
     def test_sla_late_filter_shows_late_deliveries(self):
         late = self.env["stock.picking"].search(self.filters["filter_sla_late"])
         self.assertGreaterEqual(len(late), 2, "a few deliveries are late")
