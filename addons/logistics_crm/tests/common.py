@@ -65,6 +65,20 @@ class LogisticsCrmCase(TransactionCase):
         )
 
     @classmethod
+    def _complaint_alias(cls):
+        """The complaints alias, on the domain freight.example.com of the
+        test company, so that mails to complaints@freight.example.com reach
+        it. Returns the alias."""
+        alias = cls.env.ref("logistics_crm.mail_alias_complaint")
+        alias.alias_domain_id = cls.env["mail.alias.domain"].create(
+            {
+                "name": "freight.example.com",
+                "company_ids": [Command.link(cls.company.id)],
+            }
+        )
+        return alias
+
+    @classmethod
     def _customer(cls, name, **vals):
         return cls.env["res.partner"].create({"name": name, "is_company": True, **vals})
 

@@ -108,14 +108,7 @@ class TestComplaintEntryPoints(ComplaintCase):
         self.assertEqual(self.key.complaint_count, 1)
 
     def test_from_an_email_to_the_alias(self):
-        alias_domain = self.env["mail.alias.domain"].create(
-            {
-                "name": "freight.example.com",
-                "company_ids": [Command.link(self.company.id)],
-            }
-        )
-        alias = self.env.ref("logistics_crm.mail_alias_complaint")
-        alias.alias_domain_id = alias_domain
+        alias = self._complaint_alias()
         settings = self.env["res.config.settings"].create({})
         self.assertEqual(settings.logistics_complaint_alias_name, "complaints")
         settings.logistics_complaint_alias_name = "claims"

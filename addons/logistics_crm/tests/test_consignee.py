@@ -16,13 +16,7 @@ class TestConsigneeMail(ComplaintCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        alias_domain = cls.env["mail.alias.domain"].create(
-            {
-                "name": "freight.example.com",
-                "company_ids": [Command.link(cls.company.id)],
-            }
-        )
-        cls.env.ref("logistics_crm.mail_alias_complaint").alias_domain_id = alias_domain
+        cls._complaint_alias()
         cls.consignee = cls._customer(
             "Suzhou Store", email="receiving@suzhoustore.example.com"
         )

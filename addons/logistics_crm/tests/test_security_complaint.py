@@ -29,13 +29,7 @@ class IntakeCase(SlaCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        alias_domain = cls.env["mail.alias.domain"].create(
-            {
-                "name": "freight.example.com",
-                "company_ids": [Command.link(cls.company.id)],
-            }
-        )
-        cls.env.ref("logistics_crm.mail_alias_complaint").alias_domain_id = alias_domain
+        cls._complaint_alias()
         cls.key_contact = cls.env["res.partner"].create(
             {
                 "name": "Key operations",
