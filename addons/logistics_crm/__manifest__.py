@@ -2,7 +2,7 @@
     "name": "Logistics CRM",
     "summary": "Customer value grading, tiers and service levels for logistics "
     "companies, next to sales, stock and invoicing",
-    "version": "19.0.2.2.0",
+    "version": "19.0.2.3.0",
     "category": "Sales/CRM",
     "author": "logistics_crm developers",
     "website": "https://github.com/logistics-crm/logistics_crm",
@@ -21,6 +21,7 @@
         "data/sla_policy_data.xml",
         "data/retention_data.xml",
         "views/customer_tier_views.xml",
+        "views/tier_benefit_change_views.xml",
         "views/grading_policy_views.xml",
         "views/grade_history_views.xml",
         "wizard/logistics_tier_lock_wizard_views.xml",

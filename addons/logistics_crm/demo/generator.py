@@ -83,6 +83,7 @@ class DemoStory:
             _logger.info("Logistics CRM demo: already present, customers regraded")
             return
         now = fields.Datetime.now().replace(microsecond=0)
+        self._demo_benefits_setup()
         year = _Year(random.Random(SEED), now, self._demo_partners())
         self._demo_plan_orders(year)
         self._demo_plan_complaints(year)
@@ -102,6 +103,7 @@ class DemoStory:
         self._demo_play(year, now)
         policy._compute_grades()
         self._demo_retention(year)
+        self._demo_benefits(year)
         self._demo_consignees(year)
         # what a manager does after a regrade: open deadlines follow the
         # tiers, and the open deliveries of new key accounts get their star
@@ -159,7 +161,10 @@ class DemoStory:
         last_message = Message.search([], order="id desc", limit=1).id or 0
         last_case = Case.search([], order="id desc", limit=1).id or 0
         last_activity = Activity.search([], order="id desc", limit=1).id or 0
+        Change = self.env["logistics.tier.benefit.change"]
+        last_change = Change.search([], order="id desc", limit=1).id or 0
         policy._compute_grades(today=when.date())
+        Change.search([("id", ">", last_change)]).write({"date": when})
         History.search([("id", ">", last)]).write({"date": when})
         Message.search(
             [
@@ -218,6 +223,70 @@ class DemoStory:
             lambda case: case.partner_id.customer_lifecycle == "active"
         )[:-2]
         stale.action_mark_retained()
+
+    def _demo_benefits_setup(self):
+        """The company sells with pricelists (the Sales setting), and its
+        key-account tier gives a "Key account" pricelist, 5 % off, and 30-day
+        payment terms."""
+        ref = self.env.ref
+        ref("base.group_user").implied_ids = [
+            Command.link(ref("product.group_product_pricelist").id)
+        ]
+        self.env["res.company"]._activate_or_create_pricelists()
+        key_pricelist = self.env["product.pricelist"].create(
+            {
+                "name": "Key account",
+                "sequence": 20,
+                "company_id": self.env.company.id,
+                "item_ids": [
+                    Command.create(
+                        {
+                            "applied_on": "3_global",
+                            "compute_price": "percentage",
+                            "percent_price": 5.0,
+                        }
+                    )
+                ],
+            }
+        )
+        self.env["ir.model.data"]._update_xmlids(
+            [
+                {
+                    "xml_id": "logistics_crm.pricelist_demo_key_account",
+                    "record": key_pricelist,
+                    "noupdate": True,
+                }
+            ]
+        )
+        ref("logistics_crm.customer_tier_a").write(
+            {
+                "pricelist_id": key_pricelist.id,
+                "payment_term_id": ref("account.account_payment_term_30days").id,
+            }
+        )
+
+    def _demo_benefits(self, year):
+        """The manager applied the benefit changes the year's regrades
+        proposed, except the last move up, still to review; the locked key
+        account got its benefits by hand."""
+        Change = self.env["logistics.tier.benefit.change"]
+        proposed = Change.search([("state", "=", "proposed")], order="date, id")
+        pending = proposed.filtered("tier_up")[-1:]
+        (proposed - pending).sudo()._apply()
+        tier_a = self.env.ref("logistics_crm.customer_tier_a")
+        locked = self.env["res.partner"].search(
+            [
+                ("id", "in", [p.id for p in year.partners.values()]),
+                ("customer_tier_id", "=", tier_a.id),
+                ("customer_tier_locked", "=", True),
+            ]
+        )
+        locked.write(
+            {
+                "property_product_pricelist": tier_a.pricelist_id.id,
+                "property_payment_term_id": tier_a.payment_term_id.id,
+            }
+        )
 
     def _demo_consignees(self, year):
         """The cold-chain customer delivers to a hospital pharmacy, which

@@ -27,3 +27,4 @@ from . import account_move
 from . import res_company
 from . import res_config_settings
 from . import logistics_crm_demo
+from . import tier_benefit_change

@@ -45,6 +45,23 @@ class LogisticsCustomerTier(models.Model):
     )
     description = fields.Text(translate=True)
     partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        company_dependent=True,
+        domain="[('company_id', 'in', [current_company_id, False])]",
+        help="Pricelist proposed to the customers who move into this tier, in "
+        "the current company. Empty: a customer who had the former tier's "
+        "pricelist goes back to the default one; any other pricelist is kept.",
+    )
+    payment_term_id = fields.Many2one(
+        "account.payment.term",
+        string="Payment Terms",
+        company_dependent=True,
+        domain="[('company_id', 'in', [current_company_id, False])]",
+        help="Payment terms proposed to the customers who move into this tier, "
+        "in the current company. Empty: a customer who had the former tier's "
+        "terms goes back to none; any other terms are kept.",
+    )
     care_plan_id = fields.Many2one(
         "mail.activity.plan",
         domain="[('res_model', '=', 'res.partner'), "

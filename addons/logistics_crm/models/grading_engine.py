@@ -661,6 +661,22 @@ UPDATE res_partner p
             policy, RESULT_TABLE, first_id, last_id, now
         )
 
+        # 5. tier benefits: the new tier's pricelist and payment terms
+        self.env["logistics.tier.benefit.change"]._propose_from_results(
+            policy, RESULT_TABLE, first_id, last_id, now
+        )
+
+    @api.model
+    def _after_regrade(self, policy, result_table, now, today):
+        """Called once when a regrade of ``policy``'s company has written
+        every batch, before its result table ``result_table`` is dropped (it
+        holds one row per graded customer: ``partner_id``, ``tier_id``,
+        ``previous_tier_id``, ``score``...). The partners' grade columns are
+        written by then. Bridges extend it with ``super()`` to feed what is
+        computed once per regrade, set-based (a constant number of
+        statements). Not called for a cron run stopped for time: the next run
+        regrades every customer and calls it."""
+
     @api.model
     def _log_tier_changes(self, policy, changes):
         tier_ids = {tier_id for row in changes for tier_id in row[1:3] if tier_id}
@@ -693,3 +709,4 @@ UPDATE res_partner p
         self.env["logistics.customer.grade"].invalidate_model()
         self.env["logistics.grade.history"].invalidate_model()
         self.env["logistics.retention.case"].invalidate_model()
+        self.env["logistics.tier.benefit.change"].invalidate_model()

@@ -415,6 +415,10 @@ class LogisticsGradingPolicy(models.Model):
                 # if a regrade started from the screen meanwhile (it grades
                 # the whole population itself)
                 self._acquire_grading_lock()
+        # what a whole regrade feeds once (bridges: cross-sell suggestions)
+        self.env["logistics.grading.engine"]._after_regrade(
+            self, RESULT_TABLE, now, today
+        )
         cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(RESULT_TABLE)))
         self.write({"last_run": now, "last_run_count": total})
         self.env["logistics.grading.engine"]._invalidate()

@@ -222,3 +222,24 @@ RETURNING id""",
             {"activity_created": True, "count_diff": due[user.id]},
         )
     return activities
+
+
+def account_owner(cid, key_account_manager, salesperson):
+    """A ``LEFT JOIN LATERAL`` subquery ``h`` whose ``h.id`` is the account
+    owner of a customer in company ``cid``: its key-account manager, else its
+    salesperson (SQL expressions of their user ids), if an active internal
+    user of that company; else NULL."""
+    return SQL(
+        """
+LEFT JOIN LATERAL (
+     SELECT u.id
+       FROM res_users u
+       JOIN res_company_users_rel rel ON rel.user_id = u.id AND rel.cid = %(cid)s
+      WHERE u.active AND NOT u.share AND u.id IN (%(kam)s, %(user)s)
+      ORDER BY u.id = %(kam)s DESC
+      LIMIT 1
+) h ON TRUE""",
+        cid=cid,
+        kam=key_account_manager,
+        user=salesperson,
+    )

@@ -18,6 +18,13 @@ class ResCompany(models.Model):
         "administrator of the company.",
     )
 
+    tier_benefits_auto_apply = fields.Boolean(
+        string="Apply Tier Benefits Automatically",
+        help="When a regrade moves a customer to another tier, give it the new "
+        "tier's pricelist and payment terms at once instead of proposing the "
+        "change for review.",
+    )
+
     @api.constrains("complaint_user_id")
     def _check_complaint_user_id(self):
         for company in self:

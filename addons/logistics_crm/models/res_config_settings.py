@@ -22,6 +22,9 @@ class ResConfigSettings(models.TransientModel):
     complaint_user_id = fields.Many2one(
         related="company_id.complaint_user_id", readonly=False
     )
+    tier_benefits_auto_apply = fields.Boolean(
+        related="company_id.tier_benefits_auto_apply", readonly=False
+    )
 
     @api.model
     def _logistics_complaint_alias(self):

@@ -136,6 +136,11 @@ class ResPartner(models.Model):
         compute="_compute_retention_case_open_count",
         groups=GRADING_GROUP,
     )
+    tier_benefit_change_count = fields.Integer(
+        string="Proposed Benefit Changes",
+        compute="_compute_tier_benefit_change_count",
+        groups=GRADING_GROUP,
+    )
     customer_rfm_segment = fields.Selection(
         RFM_SEGMENTS,
         string="RFM Segment",
@@ -620,6 +625,22 @@ class ResPartner(models.Model):
         counts = {partner.id: count for partner, count in groups}
         for partner in self:
             partner.retention_case_open_count = counts.get(
+                partner.commercial_partner_id.id, 0
+            )
+
+    def _compute_tier_benefit_change_count(self):
+        groups = self.env["logistics.tier.benefit.change"]._read_group(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "=", "proposed"),
+            ],
+            ["partner_id"],
+            ["__count"],
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.tier_benefit_change_count = counts.get(
                 partner.commercial_partner_id.id, 0
             )
 

@@ -11,6 +11,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..report.scorecard_report import kpi_met
+from . import mail_sql
 
 _logger = logging.getLogger(__name__)
 
@@ -166,15 +167,7 @@ SELECT r.partner_id, %(cid)s, rule.id, rule.trigger, 'open', %(now)s,
   JOIN res_partner p ON p.id = r.partner_id
   LEFT JOIN logistics_customer_tier old_tier ON old_tier.id = r.previous_tier_id
   LEFT JOIN logistics_customer_tier new_tier ON new_tier.id = r.tier_id
-  LEFT JOIN LATERAL (
-       SELECT u.id
-         FROM res_users u
-         JOIN res_company_users_rel rel ON rel.user_id = u.id AND rel.cid = %(cid)s
-        WHERE u.active AND NOT u.share
-          AND u.id IN ((p.key_account_manager_id ->> %(ckey)s)::int, p.user_id)
-        ORDER BY u.id = (p.key_account_manager_id ->> %(ckey)s)::int DESC
-        LIMIT 1
-  ) h ON TRUE
+  %(owner)s
  WHERE r.partner_id BETWEEN %(first)s AND %(last)s
    AND (cardinality(rule.tier_ids) = 0
         OR COALESCE(r.previous_tier_id, r.tier_id) = ANY(rule.tier_ids))
@@ -198,6 +191,11 @@ RETURNING id
                 now=now,
                 uid=self.env.uid,
                 default=company._logistics_default_handler().id or None,
+                owner=mail_sql.account_owner(
+                    cid,
+                    SQL("(p.key_account_manager_id ->> %s)::int", ckey),
+                    SQL("p.user_id"),
+                ),
                 table=SQL.identifier(result_table),
                 rows=rows,
                 first=first_id,

@@ -37,3 +37,4 @@ from . import test_retention_tour
 from . import test_readonly_routes
 from . import test_portal_delivery
 from . import test_consignee
+from . import test_tier_benefits

@@ -54,6 +54,9 @@ MATRIX = {
     "logistics.churn.reason": ("r", "r", "rcwu", "", "", ""),
     "logistics.retention.rule": ("", "r", "rcwu", "", "", ""),
     "logistics.retention.case": ("", "rcw", "rcwu", "", "", ""),
+    # tier benefits: proposed by the regrade, decided by the managers' buttons
+    # (never written through the ORM)
+    "logistics.tier.benefit.change": ("", "r", "ru", "", "", ""),
 }
 
 # The buttons: which roles may use them (everyone else gets an AccessError or
@@ -262,6 +265,14 @@ class AccessMatrixCase(LogisticsCrmCase):
             }
         )
 
+        cls.benefit_change = cls.env["logistics.tier.benefit.change"].create(
+            {
+                "partner_id": cls.customer["a"].id,
+                "company_id": cls.company.id,
+                "new_tier_id": cls.tier_a.id,
+            }
+        )
+
     def _as(self, role):
         return self.env(user=self.users[role])
 
@@ -453,6 +464,12 @@ class TestAccessMatrix(AccessMatrixCase):
                 "trigger",
                 lambda: {"name": "New rule", "trigger": "lost", "company_id": company},
                 {"name": "Renamed"},
+            ),
+            "logistics.tier.benefit.change": (
+                self.benefit_change,
+                "new_pricelist_id",
+                lambda: {"partner_id": self.customer["b"].id, "company_id": company},
+                {"new_payment_term_id": False},
             ),
             "logistics.retention.case": (
                 self.retention_case,

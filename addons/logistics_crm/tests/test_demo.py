@@ -110,6 +110,35 @@ class TestDemo(TransactionCase):
         # opened through the year, by the monthly regrades
         self.assertGreater(len(set(Case.search([]).mapped("date_open"))), 3)
 
+    def test_key_accounts_on_their_pricelist_and_a_move_up_to_review(self):
+        tier_a = self.env.ref("logistics_crm.customer_tier_a")
+        key_pricelist = self.env.ref("logistics_crm.pricelist_demo_key_account")
+        self.assertEqual(tier_a.pricelist_id, key_pricelist)
+        Change = self.env["logistics.tier.benefit.change"]
+        pending = Change.search([("state", "=", "proposed")])
+        self.assertEqual(len(pending), 1)
+        self.assertTrue(pending.tier_up, "a customer that moved up")
+        self.assertTrue(Change.search_count([("state", "=", "applied")]))
+        key_accounts = (
+            self.customers.filtered(lambda p: p.customer_tier_id == tier_a)
+            - pending.partner_id
+        )
+        self.assertGreaterEqual(len(key_accounts), 2)
+        for partner in key_accounts:
+            self.assertEqual(partner.property_product_pricelist, key_pricelist)
+            self.assertEqual(
+                partner.property_payment_term_id,
+                self.env.ref("account.account_payment_term_30days"),
+            )
+        others = (
+            self.customers.filtered(
+                lambda p: p.customer_tier_id and p.customer_tier_id != tier_a
+            )
+            - pending.partner_id
+        )
+        self.assertTrue(others)
+        self.assertNotIn(key_pricelist, others.property_product_pricelist)
+
     def test_consignee_rated_and_reported_on_the_cold_chain_customer(self):
         pharmacy = self.env["res.partner"].search(
             [("email", "=", "pharmacy@union-hospital.example.com")]

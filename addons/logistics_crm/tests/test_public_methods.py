@@ -47,6 +47,9 @@ PUBLIC_METHODS = {
     ("logistics.sla.policy", "action_view_statuses"): READ,
     ("logistics.sla.status", "create"): ODOO,
     ("logistics.sla.status", "write"): ODOO,
+    ("logistics.tier.benefit.change", "action_apply"): MANAGER,
+    ("logistics.tier.benefit.change", "action_open_customer"): READ,
+    ("logistics.tier.benefit.change", "action_reject"): MANAGER,
     ("logistics.tier.lock.wizard", "action_apply"): OWNER,
     ("logistics.tier.lock.wizard", "default_get"): ODOO,
     ("res.config.settings", "action_open_logistics_grading_policy"): READ,
@@ -171,7 +174,15 @@ class TestPublicMethods(HttpCase, LogisticsCrmCase):
         cls.retention_case = cls.env["logistics.retention.case"].create(
             {"partner_id": cls.customer.id}
         )
+        cls.benefit_change = cls.env["logistics.tier.benefit.change"].create(
+            {
+                "partner_id": cls.customer.id,
+                "company_id": cls.company.id,
+                "new_tier_id": cls.tier_a.id,
+            }
+        )
         cls.records = {
+            "logistics.tier.benefit.change": cls.benefit_change,
             "logistics.complaint": cls.complaint,
             "logistics.retention.case": cls.retention_case,
             "logistics.customer.potential.wizard": cls.potential_wizard,
@@ -222,6 +233,7 @@ class TestPublicMethods(HttpCase, LogisticsCrmCase):
         self.assertFalse(self.customer.customer_tier_locked)
         self.assertFalse(self.customer.customer_potential)
         self.assertEqual(self.retention_case.state, "open")
+        self.assertEqual(self.benefit_change.state, "proposed")
         self.assertEqual(
             self.env["logistics.complaint"].search_count(
                 [("picking_id", "=", self.delivery.id)]

@@ -26,6 +26,7 @@ READONLY_METHODS = {
     ("logistics.retention.case", "action_open_customer"),
     ("logistics.retention.rule", "action_view_cases"),
     ("logistics.sla.policy", "action_view_statuses"),
+    ("logistics.tier.benefit.change", "action_open_customer"),
     ("res.partner", "action_view_complaints"),
     ("res.partner", "action_view_grade_history"),
     ("res.partner", "action_view_retention_cases"),
