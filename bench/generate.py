@@ -116,17 +116,22 @@ class Loader:
         warehouse = env["stock.warehouse"].search(
             [("company_id", "=", company.id)], limit=1
         )
+        # one product category per service, for the cross-sell suggestions
+        categories = env["product.category"].create(
+            [{"name": name} for name, __, __ in PRODUCTS]
+        )
         products = env["product.product"].create(
             [
                 {
                     "name": name,
+                    "categ_id": categ.id,
                     "type": "consu",
                     "list_price": price,
                     "standard_price": cost,
                     "taxes_id": [(5, 0, 0)],
                     "invoice_policy": "order",
                 }
-                for name, price, cost in PRODUCTS
+                for (name, price, cost), categ in zip(PRODUCTS, categories, strict=True)
             ]
         )
         journal = env["account.journal"].search(

@@ -41,7 +41,7 @@ import statistics
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 from pathlib import Path
 
@@ -448,6 +448,102 @@ def measure_retention(registry, repeat, days_later):
                 )
     for mode, runs in times.items():
         result[mode].update(seconds=min(runs), runs=[round(r, 3) for r in runs])
+    result["overhead_pct"] = round(
+        100.0 * (result["with"]["seconds"] / result["without"]["seconds"] - 1), 1
+    )
+    return result
+
+
+# ----------------------------------------------------------------------
+# 1c. regrade with the tier benefits and the cross-sell suggestions
+# ----------------------------------------------------------------------
+BENEFIT_HOOKS = {
+    # the benefit changes of each batch, and what a whole regrade feeds once
+    # (the cross-sell bridge's suggestions)
+    "logistics.tier.benefit.change": ["_propose_from_results"],
+    "logistics.grading.engine": ["_after_regrade"],
+}
+
+
+def _tier_benefits(env, company):
+    """Give tiers A and B a pricelist and 30-day terms, tier A the loyalty
+    bridge's programme when installed, and apply the changes at once."""
+    tiers = env["logistics.customer.tier"]._for_company(company)
+    terms = env.ref("account.account_payment_term_30days")
+    for tier in tiers.sorted("min_score", reverse=True)[:2]:
+        tier.pricelist_id = env["product.pricelist"].create(
+            {"name": f"Bench {tier.code}", "company_id": company.id}
+        )
+        tier.payment_term_id = terms
+    top = tiers.sorted("min_score", reverse=True)[:1]
+    if "loyalty_program_id" in top._fields:
+        top.loyalty_program_id = env["loyalty.program"].create(
+            {
+                "name": "Bench rewards",
+                "program_type": "loyalty",
+                "company_id": company.id,
+            }
+        )
+    company.tier_benefits_auto_apply = True
+
+
+def _count(cr, table, where="TRUE"):
+    cr.execute(
+        "SELECT to_regclass(%s) IS NOT NULL", [table]
+    )
+    if not cr.fetchone()[0]:
+        return None
+    cr.execute(f"SELECT count(*) FROM {table} WHERE {where}")  # noqa: S608
+    return cr.fetchone()[0]
+
+
+def measure_benefits(registry, repeat, days_later):
+    """The regrade as of ``days_later`` days after today with the tier
+    benefits (pricelists, terms, loyalty programme, applied at once) and the
+    cross-sell suggestions bypassed, then active; each run rolled back."""
+    times = {"without": [], "with": []}
+    result = {"days_later": days_later}
+    for __ in range(repeat):
+        for mode in ("without", "with"):
+            with environment(registry) as env:
+                cr = env.cr
+                company = env.ref("base.main_company")
+                _tier_benefits(env, company)
+                policy = env["logistics.grading.policy"]._get_for_company(company)
+                later = env.cr.now().date() + timedelta(days=days_later)
+                env.flush_all()
+                q0 = cr.sql_log_count
+                t0 = time.perf_counter()
+                bypass = (
+                    hooks_bypassed(env, BENEFIT_HOOKS)
+                    if mode == "without"
+                    else nullcontext()
+                )
+                with bypass:
+                    policy._compute_grades(today=later)
+                    env.flush_all()
+                dt = time.perf_counter() - t0
+                times[mode].append(dt)
+                result[mode] = {
+                    "queries": cr.sql_log_count - q0,
+                    "applied": _count(
+                        cr, "logistics_tier_benefit_change", "state = 'applied'"
+                    ),
+                    "suggestions": _count(cr, "logistics_cross_sell_suggestion"),
+                    "cards": _count(cr, "loyalty_card"),
+                }
+                log(
+                    "regrade %s days later %s benefits: %.2f s, %s",
+                    days_later,
+                    mode,
+                    dt,
+                    result[mode],
+                )
+    for mode, runs in times.items():
+        result[mode].update(seconds=min(runs), runs=[round(r, 3) for r in runs])
+    result["added_seconds"] = round(
+        result["with"]["seconds"] - result["without"]["seconds"], 3
+    )
     result["overhead_pct"] = round(
         100.0 * (result["with"]["seconds"] / result["without"]["seconds"] - 1), 1
     )
@@ -970,6 +1066,9 @@ def main():
     )
     results["retention_stress"] = measure_retention(
         registry, args.heavy_repeat, RETENTION_DAYS[1]
+    )
+    results["benefits"] = measure_benefits(
+        registry, args.heavy_repeat, RETENTION_DAYS[0]
     )
     results["scorecard"] = measure_scorecard(registry, args.repeat)
     results["sla_cron"] = measure_sla_cron(registry, args.heavy_repeat)
