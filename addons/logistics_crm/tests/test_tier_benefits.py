@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import LogisticsCrmCase
 from .test_security_partner import lock_tier
@@ -355,3 +355,20 @@ class TestTierBenefitScale(TierBenefitCase):
         large, applied_large = self._regrade_queries(30)
         self.assertEqual((applied_small, applied_large), (3, 30))
         self.assertEqual(small, large)
+
+
+@tagged("post_install", "-at_install")
+class TestTierBenefitTour(HttpCase, TierBenefitCase):
+    def test_manager_applies_and_rejects_in_the_browser(self):
+        self.policy._compute_grades()
+        big, small = self._change(self.big), self._change(self.small)
+        self.start_tour(
+            "/odoo/action-logistics_crm.logistics_tier_benefit_change_action",
+            "logistics_crm_benefit_tour",
+            login="lcrm_benefit_manager",
+        )
+        self.assertEqual(big.state, "applied")
+        self.assertEqual(self.big.property_product_pricelist, self.key_pricelist)
+        self.assertEqual(self.big.property_payment_term_id, self.terms_30)
+        self.assertEqual(small.state, "rejected")
+        self.assertEqual(small.decided_uid, self.manager)
