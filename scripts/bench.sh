@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: install logistics_crm on a fresh database, load synthetic data
+# make bench: install logistics_crm (and its CRM and loyalty bridges) on a fresh database, load synthetic data
 # at each size (bench/generate.py), measure the addon against bare SQL
 # (bench/measure.py), and write the table to bench/results/bench-<date>.md.
 #
@@ -9,6 +9,8 @@
 #                 L = 100,000 / 2,000,000 (make bench-l, with S: 12 to 18 minutes)
 #   BENCH_REPEAT  runs of the fast measures, the best one counts (default 3)
 #   BENCH_TODAY   YYYY-MM-DD, end of the generated history (default: today, UTC)
+#   BENCH_BRIDGES bridges installed with the addon, comma-led (default
+#                 ",logistics_crm_crm,logistics_crm_loyalty"; empty: none)
 #   KEEP_DB=1     keep the databases (needs PGHOST/PGPORT/PGUSER: a throwaway
 #                 cluster dies with the run)
 #   plus ODOO_HOME, ODOO_PYTHON, PG*, TMP_PG=1 (see scripts/lib.sh)
@@ -84,12 +86,15 @@ fi
 base_db="lcrm_bench_base_$$"
 ((PG_THROWAWAY)) || [[ "$keep_db" == 1 ]] || on_exit drop_db "$base_db"
 
-log "installing $ADDON (no demo data) in $base_db (log: .logs/bench-install.log)"
+# the addon with the bridges whose regrade hooks the bench measures (tier
+# benefits with loyalty programmes, cross-sell suggestions in CRM)
+install="$ADDON${BENCH_BRIDGES-,logistics_crm_crm,logistics_crm_loyalty}"
+log "installing $install (no demo data) in $base_db (log: .logs/bench-install.log)"
 t0=$SECONDS
 run_logged "$logdir/bench-install.log" "${ODOO_CMD[@]}" "${odoo_args[@]}" -d "$base_db" \
-    -i "$ADDON" --stop-after-init --workers 0 --max-cron-threads 0 \
+    -i "$install" --stop-after-init --workers 0 --max-cron-threads 0 \
     --http-port "$(free_port)" --log-level=warn >/dev/null ||
-    die "the install of $ADDON failed (see .logs/bench-install.log)"
+    die "the install of $install failed (see .logs/bench-install.log)"
 install_s=$((SECONDS - t0))
 
 results=()

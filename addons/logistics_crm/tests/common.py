@@ -2,7 +2,10 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.modules import get_module_path
 from odoo.tests import TransactionCase
+from odoo.tools import file_open
+from odoo.tools.translate import PoFileReader, TranslationModuleReader
 
 from odoo.addons.logistics_crm.models.grading_policy import CRITERIA
 
@@ -166,3 +169,23 @@ class LogisticsCrmCase(TransactionCase):
             yield catcher
         self.assertRegex(str(catcher.exception), pattern)
         self.env.invalidate_all()
+
+
+def untranslated_terms(env, module, same_in_chinese=frozenset({"ID"})):
+    """The terms Odoo's extractor finds in ``module`` (fields, views, data,
+    messages) without a translation in its ``i18n/zh_CN.po``, once zh_CN is
+    loaded: one line per term, for an assertion message."""
+    env["res.lang"]._activate_lang("zh_CN")
+    env["ir.module.module"]._load_module_terms([module], ["zh_CN"])
+    path = f"{get_module_path(module)}/i18n/zh_CN.po"
+    with file_open(path, "rb") as po_file:
+        po = {entry["src"]: entry["value"] for entry in PoFileReader(po_file)}
+    return [
+        f"{ttype} {name}: {source!r}"
+        for term_module, ttype, name, __, source, __, __ in TranslationModuleReader(
+            env.cr, [module], "zh_CN"
+        )
+        if term_module == module
+        and not (po.get(source) or "").strip()
+        and source not in same_in_chinese
+    ]

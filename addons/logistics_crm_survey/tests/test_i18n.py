@@ -1,10 +1,8 @@
-from odoo.modules import get_module_path
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import file_open
-from odoo.tools.translate import PoFileReader, TranslationModuleReader
+
+from odoo.addons.logistics_crm.tests.common import untranslated_terms
 
 MODULE = "logistics_crm_survey"
-SAME_IN_CHINESE = {"ID"}
 
 
 @tagged("post_install", "-at_install")
@@ -13,20 +11,7 @@ class TestSurveyI18n(TransactionCase):
         """Every term Odoo's extractor finds in the bridge (fields, views,
         the default survey, the cron, messages) has its Chinese translation,
         and the default survey reads in Chinese."""
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms([MODULE], ["zh_CN"])
-        path = f"{get_module_path(MODULE)}/i18n/zh_CN.po"
-        with file_open(path, "rb") as po_file:
-            po = {entry["src"]: entry["value"] for entry in PoFileReader(po_file)}
-        missing = [
-            f"{ttype} {name}: {source!r}"
-            for module, ttype, name, __, source, value, __ in TranslationModuleReader(
-                self.env.cr, [MODULE], "zh_CN"
-            )
-            if module == MODULE
-            and not (po.get(source) or "").strip()
-            and source not in SAME_IN_CHINESE
-        ]
+        missing = untranslated_terms(self.env, MODULE)
         self.assertFalse(missing, "Terms without a zh_CN translation")
         question = self.env.ref("logistics_crm_survey.survey_nps_question_score")
         title = question.with_context(lang="zh_CN").title

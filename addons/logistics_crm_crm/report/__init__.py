@@ -1,0 +1,1 @@
+from . import cross_sell_report
