@@ -15,15 +15,7 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_cross_sell_suggestion_count(self):
-        groups = self.env["logistics.cross.sell.suggestion"]._read_group(
-            [
-                ("partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", self.env.company.id),
-            ],
-            ["partner_id"],
-            ["__count"],
-        )
-        counts = {partner.id: count for partner, count in groups}
+        counts = self._logistics_customer_counts("logistics.cross.sell.suggestion")
         for partner in self:
             partner.cross_sell_suggestion_count = counts.get(
                 partner.commercial_partner_id.id, 0
