@@ -255,14 +255,18 @@ UPDATE res_partner p
         changes of several companies)."""
 
     def _log_on_customers(self, template):
-        """One internal note per change on its customer, in one statement.
+        """One internal note per customer of the changes, with a line per
+        change, in one statement.
         ``template`` is a translated sentence with the placeholders company,
         tiers, old/new pricelist and old/new term."""
         none = self.env._("none")
         default = self.env._("default")
         bodies = {}
         for change in self:
-            bodies[change.partner_id.id] = Markup("<p>%s</p>") % (
+            # a customer's changes of several companies: one note with each
+            bodies[change.partner_id.id] = bodies.get(
+                change.partner_id.id, Markup()
+            ) + Markup("<p>%s</p>") % (
                 template
                 % {
                     "company": change.company_id.name,
